@@ -1,0 +1,67 @@
+// The one place that reads process.env. Everything else imports `env()` and gets a validated, typed object.
+// Parsed lazily (so `next build` and tests can set variables first) and cached.
+import path from "node:path";
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Public URL of the app, used in links (invitations) and by next-auth. */
+  APP_URL: optional,
+  NEXTAUTH_URL: optional,
+  /** Where the embedded database and generated secrets live. */
+  DATA_DIR: z.string().default("./data"),
+  /** PostgreSQL server; when unset the embedded PGlite database in DATA_DIR is used. */
+  DATABASE_URL: optional,
+  /** Redis for state shared between instances (key revocation, throttles); in-process when unset. */
+  REDIS_URL: optional,
+  /** Session signing secret; generated into DATA_DIR when unset. */
+  AUTH_SECRET: optional,
+  NEXTAUTH_SECRET: optional,
+  /** 32-byte key (base64 or hex) that encrypts provider secrets at rest; generated into DATA_DIR when unset. */
+  MASTER_KEY: optional,
+  GITHUB_CLIENT_ID: optional,
+  GITHUB_CLIENT_SECRET: optional,
+  GOOGLE_CLIENT_ID: optional,
+  GOOGLE_CLIENT_SECRET: optional,
+  /** SMTP connection URL (smtp://user:pass@host:port); invitations are mailed when set. */
+  SMTP_URL: optional,
+  SMTP_FROM: z.string().default("Switchyard <no-reply@localhost>"),
+  /** How long a verified API key is trusted from the in-process cache. */
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).optional(),
+  KEY_CACHE_MAX: z.coerce.number().int().min(1).default(10_000),
+  /** Set when the app runs behind a proxy that sets X-Forwarded-For (used for sign-in throttling). */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string; appUrl: string };
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`Invalid environment: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const appUrl = (e.APP_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  cached = { ...e, dataDir: path.resolve(e.DATA_DIR), appUrl };
+  return cached;
+}
+
+/** For tests and for the server entry after it has filled in generated secrets. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
