@@ -41,7 +41,7 @@ export function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAda
 }
 
 export function postgresAdapterFactory(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
-  const factory = new PrismaPg({ connectionString, max: 10 });
+  const factory: SqlMigrationAwareDriverAdapterFactory = new PrismaPg({ connectionString, max: 10 });
   const connect = factory.connect.bind(factory);
   const connectToShadowDb = factory.connectToShadowDb.bind(factory);
   const patch = (adapter: SqlDriverAdapter) => {
