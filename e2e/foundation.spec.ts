@@ -1,0 +1,53 @@
+// The foundation journey: sign up, land in the new workspace, mint a key (shown once, then only its hint), call
+// GET /api/v1/models with it (200), revoke it, call again (401 in OpenAI's error shape).
+import { expect, test } from "@playwright/test";
+import { createKey, signUp, uniqueEmail } from "./helpers";
+
+test("sign up, mint a key, use it, revoke it", async ({ page, request }) => {
+  const slug = await signUp(page, { email: uniqueEmail("journey"), name: "Ada Lovelace" });
+  await expect(page.getByRole("navigation").getByRole("link", { name: "API keys" })).toBeVisible();
+
+  const key = await createKey(page, slug, "CI key");
+  await page.getByRole("button", { name: "Copy" }).click();
+  await page.getByRole("button", { name: "Done" }).click();
+
+  // Shown exactly once: after a reload only the hint remains.
+  await page.reload();
+  const row = page.getByTestId("api-key-row").filter({ hasText: "CI key" });
+  await expect(row).toContainText(`sk-sy-…${key.slice(-4)}`);
+  await expect(page.locator("body")).not.toContainText(key);
+
+  const ok = await request.get("/api/v1/models", { headers: { Authorization: `Bearer ${key}` } });
+  expect(ok.status()).toBe(200);
+  expect(ok.headers()["x-request-id"]).toBeTruthy();
+  expect(await ok.json()).toMatchObject({ object: "list", data: expect.any(Array) });
+
+  page.once("dialog", (d) => d.accept());
+  await row.getByRole("button", { name: "Revoke" }).click();
+  const confirm = page.getByRole("dialog").getByRole("button", { name: "Revoke" });
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await expect(row).toContainText(/revoked/i);
+
+  const denied = await request.get("/api/v1/models", { headers: { Authorization: `Bearer ${key}` } });
+  expect(denied.status()).toBe(401);
+  const body = await denied.json();
+  expect(body).toEqual({
+    error: { message: expect.stringMatching(/revoked/i), type: expect.any(String), code: "invalid_api_key", param: null },
+  });
+});
+
+test("an unknown key and a missing key get 401 in OpenAI's shape", async ({ request }) => {
+  for (const headers of [{}, { Authorization: "Bearer sk-sy-" + "x".repeat(43) }, { Authorization: "Basic abc" }]) {
+    const res = await request.get("/api/v1/models", { headers });
+    expect(res.status()).toBe(401);
+    const body = await res.json();
+    expect(body.error.code).toBe("invalid_api_key");
+    expect(typeof body.error.message).toBe("string");
+  }
+});
+
+test("health reports the database", async ({ request }) => {
+  const res = await request.get("/api/health");
+  expect(res.status()).toBe(200);
+  expect(await res.json()).toMatchObject({ status: "ok", database: { status: "up" } });
+});
