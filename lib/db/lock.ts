@@ -1,6 +1,7 @@
 // PGlite does not lock its directory, and two processes opening it corrupt it. The server holds a pid file next
 // to the directory while it runs; the CLI and migration scripts refuse to open the directory while it is held.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { DatabaseTarget } from "./client";
 
 function lockPath(dir: string): string {
@@ -41,6 +42,7 @@ export function holdDatabase(target: DatabaseTarget): void {
   if (target.kind !== "pglite") return;
   assertDatabaseNotHeld(target);
   const file = lockPath(target.dir);
+  mkdirSync(path.dirname(file), { recursive: true }); // a fresh DATA_DIR does not exist yet
   writeFileSync(file, `${process.pid}\n`);
   process.once("exit", () => rmSync(file, { force: true }));
 }
