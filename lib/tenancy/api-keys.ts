@@ -11,7 +11,8 @@ export const CreateApiKeyInput = z.object({
   name: z.string().trim().min(1, "Key name is required.").max(80, "Key name must be at most 80 characters."),
   /** ISO date or date-time; omitted or empty for a key that does not expire. */
   expiresAt: z
-    .union([z.literal(""), z.null(), z.coerce.date({ message: "Expiry must be a date." })])
+    // The union's own message: a failing union otherwise reports only "Invalid input".
+    .union([z.literal(""), z.null(), z.coerce.date()], { message: "Expiry must be a date." })
     .optional()
     .transform((v) => (v === "" || v === null || v === undefined ? null : v)),
 });
