@@ -1,0 +1,318 @@
+// Operator CLI: `npm run cli -- <command> [flags]`; `--help` lists the commands. With `--json` a command prints one
+// JSON document on stdout and nothing else. Errors go to stderr as one line, with exit code 2 for bad usage and 1
+// for anything else. Handlers only read flags, call lib/tenancy and print.
+//
+// The CLI uses the configured database (DATABASE_URL, or the embedded PGlite in DATA_DIR), applies pending
+// migrations before any command (so a fresh data dir works), and refuses the embedded database while a server
+// holds it: two processes on one PGlite directory corrupt it.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ZodError } from "zod";
+import { configuredTarget, connectDatabase, describeTarget, type Db } from "@/lib/db/client";
+import { holdDatabase } from "@/lib/db/lock";
+import { applyMigrations } from "@/lib/db/migrate";
+import { AppError, toErrorResponse } from "@/lib/errors";
+import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/tenancy/api-keys";
+import { getOperatorCtx, type TenantCtx } from "@/lib/tenancy/context";
+import { createWorkspaceForEmail, getOperatorCtxForApiKey } from "@/lib/tenancy/operator";
+import { createUserWithWorkspace } from "@/lib/tenancy/users";
+import { listAllWorkspaces } from "@/lib/tenancy/workspaces";
+
+type Flags = Record<string, string | boolean | undefined>;
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** The open database, with the migrations applied when it was opened. */
+interface Session {
+  db: Db;
+  database: string;
+  applied: string[];
+}
+
+interface Command {
+  synopsis: string;
+  about: string;
+  options: Options;
+  run(flags: Flags, open: () => Promise<Session>): Promise<{ json: unknown; text: string }>;
+}
+
+class UsageError extends Error {}
+
+const str = { type: "string" } as const;
+
+const commands: Record<string, Command> = {
+  "user create": {
+    synopsis: "--email E --password P [--name N] [--workspace-name W]",
+    about: "Create a user and their own workspace. The password may instead come from --password-stdin or SWITCHYARD_PASSWORD.",
+    options: { email: str, password: str, "password-stdin": { type: "boolean" }, name: str, "workspace-name": str },
+    async run(f, open) {
+      const email = required(f, "email");
+      const password = await readPassword(f);
+      const { db } = await open();
+      const { user, tenant } = await createUserWithWorkspace(db, {
+        email,
+        password,
+        name: optional(f, "name"),
+        workspaceName: optional(f, "workspace-name"),
+      });
+      return {
+        json: {
+          user: { id: user.id, email: user.email, name: user.name, createdAt: user.createdAt },
+          workspace: workspaceJson(tenant),
+        },
+        text: `Created user ${user.email} (${user.id}) with workspace "${tenant.name}" (${tenant.slug}).`,
+      };
+    },
+  },
+
+  "workspace create": {
+    synopsis: "--name N --owner EMAIL",
+    about: "Create a workspace owned by an existing user.",
+    options: { name: str, owner: str },
+    async run(f, open) {
+      const name = required(f, "name");
+      const ownerEmail = required(f, "owner");
+      const { db } = await open();
+      const { tenant, owner } = await createWorkspaceForEmail(db, { name, ownerEmail });
+      return {
+        json: { workspace: { ...workspaceJson(tenant), createdAt: tenant.createdAt }, owner },
+        text: `Created workspace "${tenant.name}" (${tenant.slug}, ${tenant.id}) owned by ${owner.email}.`,
+      };
+    },
+  },
+
+  "workspace list": {
+    synopsis: "",
+    about: "List every workspace with its member and key counts.",
+    options: {},
+    async run(_f, open) {
+      const { db } = await open();
+      const workspaces = await listAllWorkspaces(db);
+      const lines = workspaces.map(
+        (w) => `${w.slug}  ${w.id}  "${w.name}"  members: ${w.members}  keys: ${w.keys}  created ${iso(w.createdAt)}`,
+      );
+      return { json: { workspaces }, text: lines.length ? lines.join("\n") : "No workspaces." };
+    },
+  },
+
+  "key create": {
+    synopsis: "--workspace SLUG_OR_ID --name N [--expires ISO_DATE]",
+    about: "Create an API key. The key is printed once and cannot be shown again.",
+    options: { workspace: str, name: str, expires: str },
+    async run(f, open) {
+      const workspace = required(f, "workspace");
+      const name = required(f, "name");
+      const ctx = await getOperatorCtx((await open()).db, workspace);
+      const { key, record } = await createApiKey(ctx, { name, expiresAt: optional(f, "expires") });
+      return {
+        json: { key, ...record, workspace: ctx.tenant },
+        text: `${key}\nCreated API key ${record.id} "${record.name}" in ${ctx.tenant.slug}. Store it now: it cannot be shown again.`,
+      };
+    },
+  },
+
+  "key list": {
+    synopsis: "--workspace SLUG_OR_ID",
+    about: "List a workspace's API keys (hints only, never keys or hashes).",
+    options: { workspace: str },
+    async run(f, open) {
+      const workspace = required(f, "workspace");
+      const ctx = await getOperatorCtx((await open()).db, workspace);
+      const keys = await listApiKeys(ctx);
+      const lines = keys.map(
+        (k) =>
+          `${k.id}  ${k.hint}  "${k.name}"  created ${iso(k.createdAt)}` +
+          (k.expiresAt ? `  expires ${iso(k.expiresAt)}` : "") +
+          (k.revokedAt ? `  REVOKED ${iso(k.revokedAt)}` : ""),
+      );
+      return {
+        json: { workspace: ctx.tenant, keys },
+        text: lines.length ? lines.join("\n") : `No API keys in ${ctx.tenant.slug}.`,
+      };
+    },
+  },
+
+  "key revoke": {
+    synopsis: "--id KEY_ID [--workspace SLUG_OR_ID]",
+    about: "Revoke an API key (takes effect on every server instance). Revoking twice is harmless.",
+    options: { id: str, workspace: str },
+    async run(f, open) {
+      const id = required(f, "id");
+      const workspace = optional(f, "workspace");
+      const { db } = await open();
+      const ctx: TenantCtx = workspace ? await getOperatorCtx(db, workspace) : await getOperatorCtxForApiKey(db, id);
+      const revoked = await revokeApiKey(ctx, id);
+      return {
+        json: { ...revoked, workspace: ctx.tenant },
+        text: `Revoked API key ${revoked.id} in ${ctx.tenant.slug} (at ${iso(revoked.revokedAt)}).`,
+      };
+    },
+  },
+
+  migrate: {
+    synopsis: "",
+    about: "Apply pending database migrations (every other command does this first too).",
+    options: {},
+    async run(_f, open) {
+      const { database, applied } = await open();
+      return {
+        json: { database, applied },
+        text: applied.length
+          ? `Applied ${applied.length} migration(s) to ${database}:\n  ${applied.join("\n  ")}`
+          : `No pending migrations on ${database}.`,
+      };
+    },
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const rows = Object.entries(commands).map(
+    ([name, c]) => `  ${name.padEnd(width)}  ${c.synopsis}\n  ${" ".repeat(width)}  ${c.about}`,
+  );
+  return [
+    "Switchyard operator CLI",
+    "",
+    "Usage: npm run cli -- <command> [flags] [--json]",
+    "",
+    "Commands:",
+    ...rows,
+    "",
+    "Every command takes --json (one JSON document on stdout) and --help.",
+    "Database: DATABASE_URL when set, otherwise the embedded database in DATA_DIR (default ./data).",
+  ].join("\n");
+}
+
+function required(f: Flags, name: string): string {
+  const v = f[name];
+  if (typeof v !== "string" || v.trim() === "") throw new UsageError(`Missing --${name}.`);
+  return v;
+}
+
+function optional(f: Flags, name: string): string | undefined {
+  const v = f[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** --password, --password-stdin, or SWITCHYARD_PASSWORD (a CLI input, not app configuration, so not in lib/env). */
+async function readPassword(f: Flags): Promise<string> {
+  if (f.password !== undefined && f["password-stdin"]) {
+    throw new UsageError("Pass either --password or --password-stdin, not both.");
+  }
+  if (f["password-stdin"]) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    const password = Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+    if (!password) throw new UsageError("No password on stdin.");
+    return password;
+  }
+  const password = optional(f, "password") ?? process.env.SWITCHYARD_PASSWORD;
+  if (!password) throw new UsageError("Missing --password (or --password-stdin, or SWITCHYARD_PASSWORD).");
+  return password;
+}
+
+function workspaceJson(t: { id: string; slug: string; name: string }) {
+  return { id: t.id, slug: t.slug, name: t.name };
+}
+
+function iso(d: Date): string {
+  return d.toISOString();
+}
+
+/** Dates serialize as ISO strings on their own; BigInt needs converting. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
+}
+
+function resolveCommand(argv: string[]): { name: string; command: Command; rest: string[] } | "help" {
+  const firstFlag = argv.findIndex((a) => a.startsWith("-"));
+  const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+  if (words.length === 0) {
+    if (argv.includes("--help") || argv.includes("-h")) return "help";
+    throw new UsageError("Missing command. Run with --help for the list.");
+  }
+  if (words[0] === "help") return "help";
+  const name = [words.slice(0, 2).join(" "), words[0]!].find((n) => n in commands);
+  if (!name) {
+    throw new UsageError(`Unknown command "${words.slice(0, 2).join(" ")}". Run with --help for the list.`);
+  }
+  return { name, command: commands[name]!, rest: argv.slice(name.split(" ").length) };
+}
+
+function parseFlags(command: Command, rest: string[]): Flags {
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: { ...command.options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    return values as Flags;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new UsageError(message.replace(/\s*\n\s*/g, " "));
+  }
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof AppError || err instanceof ZodError) return toErrorResponse(err).body.error.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
+  let close = async () => {};
+  let usageHint = "";
+  try {
+    const resolved = resolveCommand(argv);
+    if (resolved === "help") {
+      console.log(help());
+      return 0;
+    }
+    const { name, command, rest } = resolved;
+    usageHint = ` See: npm run cli -- ${name} --help`;
+    const flags = parseFlags(command, rest);
+    if (flags.help) {
+      console.log(`Usage: npm run cli -- ${name} ${command.synopsis} [--json]\n\n${command.about}`);
+      return 0;
+    }
+    let session: Promise<Session> | undefined;
+    const open = () => {
+      session ??= (async () => {
+        const target = configuredTarget();
+        holdDatabase(target); // throws when a server holds the embedded database
+        const { prisma, factory, pglite } = await connectDatabase(target);
+        close = async () => {
+          await prisma.$disconnect();
+          await pglite?.close();
+        };
+        const database = describeTarget(target);
+        const applied = await applyMigrations(factory);
+        if (applied.length && !json && name !== "migrate") {
+          console.error(`Applied ${applied.length} pending migration(s) to ${database}.`);
+        }
+        return { db: prisma, database, applied };
+      })();
+      return session;
+    };
+    const out = await command.run(flags, open);
+    console.log(json ? toJson(out.json) : out.text);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`error: ${err.message}${usageHint}`);
+      return 2;
+    }
+    console.error(`error: ${errorMessage(err)}`);
+    return 1;
+  } finally {
+    await close().catch(() => {});
+  }
+}
+
+// The wasm schema engine keeps the event loop alive for a while: exit explicitly.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`error: ${errorMessage(err)}`);
+    process.exit(1);
+  },
+);
