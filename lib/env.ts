@@ -41,6 +41,14 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  /** Providers and models config file (YAML or JSON); default ./switchyard.config.{yaml,yml,json} if present. */
+  SWITCHYARD_CONFIG: optional,
+  /** Largest accepted request body on the relay, bytes. */
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -59,6 +67,12 @@ export function env(): Env {
   const appUrl = (e.APP_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   cached = { ...e, dataDir: path.resolve(e.DATA_DIR), appUrl };
   return cached;
+}
+
+/** A variable named by the operator's config file (`${VAR}` interpolation); undefined when unset or empty. */
+export function envVar(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v === "" ? undefined : v;
 }
 
 /** For tests and for the server entry after it has filled in generated secrets. */
