@@ -1,0 +1,33 @@
+// getStore(): the process-wide shared-state store (lib/store/types.ts). Redis when REDIS_URL is set, in-process
+// otherwise. Kept on globalThis because Next's bundles and the server entry are separate module graphs in one
+// process and must share one store (one Redis connection, one in-process pub/sub).
+import { env } from "@/lib/env";
+import { createMemoryStore } from "./memory";
+import { createRedisStore } from "./redis";
+import type { Store } from "./types";
+
+export type { Store } from "./types";
+export { createMemoryStore } from "./memory";
+export { createRedisStore } from "./redis";
+
+const KEY = Symbol.for("switchyard.store");
+type GlobalWithStore = typeof globalThis & { [KEY]?: Store };
+
+/** A new store; `redisUrl` undefined means in-process. Tests use this for isolated instances. */
+export function createStore(opts: { redisUrl?: string; prefix?: string } = {}): Store {
+  return opts.redisUrl ? createRedisStore({ url: opts.redisUrl, prefix: opts.prefix }) : createMemoryStore();
+}
+
+export function getStore(): Store {
+  const g = globalThis as GlobalWithStore;
+  g[KEY] ??= createStore({ redisUrl: env().REDIS_URL });
+  return g[KEY];
+}
+
+/** Closes the process-wide store (graceful shutdown). */
+export async function closeStore(): Promise<void> {
+  const g = globalThis as GlobalWithStore;
+  const store = g[KEY];
+  delete g[KEY];
+  await store?.close();
+}
