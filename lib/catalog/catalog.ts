@@ -1,0 +1,125 @@
+// The relay's in-memory view of providers, models and deployments. The request path reads only this snapshot (no
+// database round trip); it is reloaded in the background every few seconds and at once after a local change, so
+// edits made in the dashboard or the config file apply without a restart.
+import type { Db } from "@/lib/db/client";
+import { decryptSecret } from "@/lib/crypto";
+import type { VendorQuirks } from "@/lib/gateway/providers/types";
+
+export type Protocol = "openai" | "anthropic" | "gemini";
+
+export interface CatalogProvider {
+  id: string;
+  name: string;
+  protocol: Protocol;
+  vendor: string | null;
+  baseUrl: string;
+  apiKey: string;
+  headers: Record<string, string>;
+  region: string | null;
+  isDemo: boolean;
+  quirks?: VendorQuirks;
+}
+
+export interface CatalogDeployment {
+  id: string;
+  modelId: string;
+  provider: CatalogProvider;
+  upstreamModel: string;
+  priority: number;
+  /** Integer micro-dollars per million tokens. */
+  prices: { input: bigint; cachedInput: bigint; output: bigint };
+  capabilities: ReadonlySet<string>;
+}
+
+export interface CatalogModel {
+  id: string;
+  name: string;
+  aliases: string[];
+  kind: "chat" | "embeddings";
+  description: string | null;
+  createdAt: Date;
+  /** Enabled deployments on enabled providers, in priority order. */
+  deployments: CatalogDeployment[];
+}
+
+export class Catalog {
+  private readonly byName = new Map<string, CatalogModel>();
+
+  constructor(
+    readonly models: CatalogModel[],
+    readonly loadedAt = Date.now(),
+  ) {
+    for (const m of models) {
+      this.byName.set(m.name, m);
+      for (const a of m.aliases) this.byName.set(a, m);
+    }
+  }
+
+  /** The model a client's `model` names (public name or alias), or undefined. */
+  resolve(name: string): CatalogModel | undefined {
+    return this.byName.get(name);
+  }
+}
+
+export async function loadCatalog(
+  db: Db,
+  masterKey: Buffer,
+  quirksFor: (vendor: string | null, protocol: Protocol) => VendorQuirks | undefined = () => undefined,
+): Promise<Catalog> {
+  const models = await db.model.findMany({
+    orderBy: { name: "asc" },
+    include: {
+      deployments: {
+        where: { enabled: true, provider: { enabled: true } },
+        include: { provider: true },
+        orderBy: [{ priority: "asc" }, { createdAt: "asc" }],
+      },
+    },
+  });
+  const providers = new Map<string, CatalogProvider>();
+  const providerOf = (p: (typeof models)[number]["deployments"][number]["provider"]): CatalogProvider => {
+    let cp = providers.get(p.id);
+    if (!cp) {
+      const protocol = p.protocol as Protocol;
+      cp = {
+        id: p.id,
+        name: p.name,
+        protocol,
+        vendor: p.vendor,
+        baseUrl: p.baseUrl,
+        apiKey: p.apiKeyEncrypted ? decryptSecret(p.apiKeyEncrypted, masterKey) : "",
+        headers: (p.headers as Record<string, string> | null) ?? {},
+        region: p.region,
+        isDemo: p.isDemo,
+        quirks: quirksFor(p.vendor, protocol),
+      };
+      providers.set(p.id, cp);
+    }
+    return cp;
+  };
+  return new Catalog(
+    models
+      .filter((m) => m.deployments.length > 0)
+      .map((m) => ({
+        id: m.id,
+        name: m.name,
+        aliases: m.aliases,
+        kind: m.kind === "embeddings" ? "embeddings" : "chat",
+        description: m.description,
+        createdAt: m.createdAt,
+        deployments: m.deployments.map((d) => ({
+          id: d.id,
+          modelId: m.id,
+          provider: providerOf(d.provider),
+          upstreamModel: d.upstreamModel,
+          priority: d.priority,
+          prices: {
+            input: d.inputPriceMicros,
+            cachedInput: d.cachedInputPriceMicros,
+            output: d.outputPriceMicros,
+          },
+          capabilities: new Set(d.capabilities),
+        })),
+      })),
+  );
+}
