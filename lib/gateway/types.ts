@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { KeyCache } from "./key-cache";
+import type { LastUsedRecorder } from "./last-used";
+
+/** Who is calling: set by withApiKey, passed to every authenticated relay handler. */
+export interface ApiKeyContext {
+  key: { id: string; tenantId: string; name: string };
+  tenant: { id: string; slug: string; name: string };
+}
+
+/** What the key cache holds for a hash. Times are epoch milliseconds. */
+export interface KeyRecord {
+  ctx: ApiKeyContext;
+  revokedAt: number | null;
+  expiresAt: number | null;
+}
+
+/** Per-gateway services a route handler may use (one set per gateway instance). */
+export interface GatewayDeps {
+  keyCache: KeyCache;
+  lastUsed: LastUsedRecorder;
+}
+
+export interface RouteCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  deps: GatewayDeps;
+}
+
+export type RouteHandler = (call: RouteCall) => Promise<void>;

@@ -1,0 +1,119 @@
+// Switchyard's server entry (`npm run dev` runs it with tsx --dev; `npm start` runs the esbuild bundle in dist/).
+// The relay (`/api/v1/*`) is answered by the gateway core before Next's router, with node streams end to end;
+// every other request goes to Next (pages, server actions, route handlers). See docs in lib/gateway/index.ts.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { closeDb, configuredTarget, describeTarget, getDb, getDbState } from "@/lib/db/client";
+import { holdDatabase } from "@/lib/db/lock";
+import { applyMigrations } from "@/lib/db/migrate";
+import { env, resetEnvCache } from "@/lib/env";
+import { createGateway, getProcessKeyCache, isGatewayPath } from "@/lib/gateway";
+import { requestIdFor } from "@/lib/gateway/http";
+import { log } from "@/lib/observability/log";
+import { getSecrets } from "@/lib/secrets";
+import { closeStore, getStore } from "@/lib/store";
+
+const CLIENT_IP_HEADER = "x-switchyard-client-ip";
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The caller's address for Next (sign-in throttling): the socket's, or the first X-Forwarded-For entry. */
+function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const fwd = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? "";
+}
+
+async function main(): Promise<void> {
+  const dev = process.argv.includes("--dev");
+  // Before Next (and React) load: they pick their builds from NODE_ENV.
+  (process.env as Record<string, string | undefined>).NODE_ENV ??= dev ? "development" : "production";
+  resetEnvCache();
+  const e = env();
+
+  // next-auth inside Next's handler reads these from the environment.
+  const secrets = getSecrets();
+  process.env.NEXTAUTH_SECRET ??= secrets.authSecret;
+  process.env.NEXTAUTH_URL ??= e.appUrl;
+  resetEnvCache();
+
+  const target = configuredTarget();
+  holdDatabase(target);
+  const applied = await applyMigrations((await getDbState()).factory);
+  if (applied.length > 0) log.info(`applied ${applied.length} migration(s)`, { migrations: applied });
+  else log.info("database schema is up to date");
+
+  const store = getStore();
+  const gateway = await createGateway({ getDb, store, keyCache: getProcessKeyCache() });
+
+  const hostname = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: process.cwd(), hostname, port: e.PORT });
+  const handleNext = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (isGatewayPath(req.url ?? "/")) return gateway.handle(req, res);
+    const requestId = requestIdFor(req);
+    res.setHeader("x-request-id", requestId);
+    req.headers["x-request-id"] = requestId;
+    req.headers[CLIENT_IP_HEADER] = clientIp(req, e.TRUST_PROXY); // never the client's own value
+    handleNext(req, res).catch((err: unknown) => {
+      log.error("unhandled error in Next's request handler", { requestId, err });
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end("Internal Server Error");
+      } else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(e.PORT, e.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : e.PORT;
+  const url = `http://${hostname}:${port}`;
+  const secretsFrom =
+    secrets.source.authSecret === "env" && secrets.source.masterKey === "env" ? "env" : "data dir";
+  const state = store.kind === "redis" ? "Redis" : "in-process";
+  log.info(
+    `Switchyard ${dev ? "(dev) " : ""}ready on ${url}: ${describeTarget(target)}, secrets from ${secretsFrom}, ${state} state`,
+    { url, database: describeTarget(target), credentials: secretsFrom, state },
+  );
+
+  let stopping = false;
+  async function shutdown(signal: NodeJS.Signals): Promise<void> {
+    if (stopping) {
+      log.warn(`second ${signal}: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(grace);
+    const steps: [string, () => Promise<unknown>][] = [
+      ["gateway", () => gateway.close()],
+      ["next", () => app.close()],
+      ["store", () => closeStore()],
+      ["database", () => closeDb()],
+    ];
+    for (const [name, step] of steps) {
+      await step().catch((err: unknown) => log.error(`shutdown: closing ${name} failed`, { err }));
+    }
+    log.info("stopped");
+    process.exit(0);
+  }
+  process.on("SIGTERM", (s) => void shutdown(s));
+  process.on("SIGINT", (s) => void shutdown(s));
+}
+
+main().catch((err: unknown) => {
+  log.error("Switchyard failed to start", { err });
+  process.exit(1);
+});
