@@ -40,13 +40,35 @@ export function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAda
   return factory;
 }
 
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+interface PgQueryable {
+  performIO(query: unknown): Promise<{ fields: { dataTypeID: number }[] }>;
+}
+
+/**
+ * adapter-pg cannot type a `"char"` column (pg_catalog uses it, e.g. `relkind`), so the schema engine fails to
+ * describe a PostgreSQL database (diff, drift checks). Such a column is a one-character string: read it as text.
+ */
+function readCharAsText(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const a = adapter as unknown as PgQueryable;
+  const performIO = a.performIO.bind(adapter);
+  a.performIO = async (query) => {
+    const result = await performIO(query);
+    for (const field of result.fields) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    return result;
+  };
+  return adapter;
+}
+
 export function postgresAdapterFactory(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
   const factory: SqlMigrationAwareDriverAdapterFactory = new PrismaPg({ connectionString, max: 10 });
   const connect = factory.connect.bind(factory);
   const connectToShadowDb = factory.connectToShadowDb.bind(factory);
   const patch = (adapter: SqlDriverAdapter) => {
     const pool = (adapter as unknown as { client: { query(sql: string): Promise<unknown> } }).client;
-    return patchExecuteScript(adapter, (s) => pool.query(s));
+    return patchExecuteScript(readCharAsText(adapter), (s) => pool.query(s));
   };
   factory.connect = async () => patch(await connect());
   factory.connectToShadowDb = async () => patch(await connectToShadowDb());

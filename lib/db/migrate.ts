@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import {
   bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
@@ -56,13 +57,35 @@ function explain(err: unknown, registry: { consumeError(id: number): { error: un
   return new Error(`${message}: ${detail}`, { cause: record.error });
 }
 
+/**
+ * The engine never disposes the connections it opens, and it never unlocks its advisory lock (the native CLI
+ * exits instead): an idle pooled session would keep the lock, and block another instance's deploy, until the pool
+ * closed it. Track what the engine opens so withEngine can close it, which releases the lock at once.
+ */
+function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory) {
+  const opened: SqlDriverAdapter[] = [];
+  const track = async (connecting: Promise<SqlDriverAdapter>) => {
+    const adapter = await connecting;
+    opened.push(adapter);
+    return adapter;
+  };
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => track(factory.connect()),
+    connectToShadowDb: () => track(factory.connectToShadowDb()),
+  };
+  return { tracked, closeAll: () => Promise.allSettled(opened.map((a) => a.dispose())) };
+}
+
 async function withEngine<T>(
   factory: SqlMigrationAwareDriverAdapterFactory,
   paths: MigrationPaths,
   fn: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   const bg = await loadBindings();
-  const bound = bindMigrationAwareSqlAdapterFactory(factory);
+  const { tracked, closeAll } = trackConnections(factory);
+  const bound = bindMigrationAwareSqlAdapterFactory(tracked);
   const schema = readFileSync(paths.schemaPath, "utf8");
   const engine = await bg.SchemaEngine.new(
     { datamodels: [[paths.schemaPath, schema]] },
@@ -75,6 +98,7 @@ async function withEngine<T>(
     throw explain(err, bound.errorRegistry);
   } finally {
     engine.free();
+    await closeAll();
   }
 }
 
@@ -123,10 +147,12 @@ export async function diffDatabaseToSchema(
   paths: MigrationPaths = defaultPaths,
 ): Promise<string> {
   return withEngine(factory, paths, async (engine) => {
-    const schema = readFileSync(paths.schemaPath, "utf8");
+    const files = [{ path: paths.schemaPath, content: readFileSync(paths.schemaPath, "utf8") }];
     const result = await engine.diff({
-      from: { tag: "url", url: "driver-adapter://" },
-      to: { tag: "schemaDatamodel", files: [{ path: paths.schemaPath, content: schema }] },
+      // The live database behind the driver adapter (what `--from-config-datasource` sends); the engine rejects
+      // the older `url` target.
+      from: { tag: "schemaDatasource", files, configDir: path.dirname(paths.schemaPath) },
+      to: { tag: "schemaDatamodel", files },
       script: true,
       exitCode: null,
       filters: NO_FILTER,
