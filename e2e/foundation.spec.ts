@@ -37,7 +37,12 @@ test("sign up, mint a key, use it, revoke it", async ({ page, request }) => {
 });
 
 test("an unknown key and a missing key get 401 in OpenAI's shape", async ({ request }) => {
-  for (const headers of [{}, { Authorization: "Bearer sk-sy-" + "x".repeat(43) }, { Authorization: "Basic abc" }]) {
+  const attempts: Array<Record<string, string>> = [
+    {},
+    { Authorization: "Bearer sk-sy-" + "x".repeat(43) },
+    { Authorization: "Basic abc" },
+  ];
+  for (const headers of attempts) {
     const res = await request.get("/api/v1/models", { headers });
     expect(res.status()).toBe(401);
     const body = await res.json();
