@@ -11,6 +11,11 @@ import { requestIdFor } from "@/lib/gateway/http";
 import { log } from "@/lib/observability/log";
 import { getSecrets } from "@/lib/secrets";
 import { closeStore, getStore } from "@/lib/store";
+import path from "node:path";
+import { CatalogRuntime, seedCatalog, setProcessCatalog } from "@/lib/catalog/runtime";
+import { startFakeProviders, type FakeUpstream } from "@/lib/fake-upstream";
+import { closeUpstreamAgent } from "@/lib/gateway/dispatch";
+import { UsageRecorder } from "@/lib/usage/recorder";
 
 const CLIENT_IP_HEADER = "x-switchyard-client-ip";
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -44,8 +49,33 @@ async function main(): Promise<void> {
   if (applied.length > 0) log.info(`applied ${applied.length} migration(s)`, { migrations: applied });
   else log.info("database schema is up to date");
 
+  // The catalog: the operator's config file, or a clearly labelled demo model on the built-in fake upstream.
+  let demo: FakeUpstream | undefined;
+  const source = await seedCatalog(await getDb(), secrets.masterKey, async () => {
+    demo = await startFakeProviders({ port: 0, host: "127.0.0.1" });
+    return demo.url;
+  });
+  log.info(
+    source.kind === "file"
+      ? `providers and models from ${source.file}`
+      : "no providers configured: serving the demo model `switchyard-demo` from the built-in fake upstream",
+  );
+  const catalog = new CatalogRuntime(getDb, secrets.masterKey);
+  await catalog.start();
+  setProcessCatalog(catalog);
+
+  const usage = new UsageRecorder({ getDb, spoolPath: path.join(e.dataDir, "usage-spool.jsonl") });
+  const recovered = await usage.recoverSpool();
+  if (recovered > 0) log.info(`recovered ${recovered} spooled usage record(s)`);
+
   const store = getStore();
-  const gateway = await createGateway({ getDb, store, keyCache: getProcessKeyCache() });
+  const gateway = await createGateway({
+    getDb,
+    store,
+    keyCache: getProcessKeyCache(),
+    catalog: catalog.get,
+    usage,
+  });
 
   const hostname = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
   const { default: next } = await import("next");
@@ -99,6 +129,9 @@ async function main(): Promise<void> {
     clearTimeout(grace);
     const steps: [string, () => Promise<unknown>][] = [
       ["gateway", () => gateway.close()],
+      ["catalog", async () => catalog.stop()],
+      ["upstream connections", () => closeUpstreamAgent()],
+      ["demo upstream", async () => demo?.close()],
       ["next", () => app.close()],
       ["store", () => closeStore()],
       ["database", () => closeDb()],

@@ -52,8 +52,8 @@ export const DeploymentConfig = z.object({
   priority: z.number().int().default(0),
   /** USD per million tokens. */
   prices: z
-    .object({ input: Price, cachedInput: Price.optional(), output: Price.default(0) })
-    .default({ input: 0, output: 0 }),
+    .object({ input: Price, cachedInput: Price.optional(), output: Price.default(0n) })
+    .default({ input: 0n, output: 0n }),
   capabilities: z.array(z.enum(CAPABILITIES)).default([]),
   enabled: z.boolean().default(true),
 });

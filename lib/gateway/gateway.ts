@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@/lib/db/client";
 import type { Store } from "@/lib/store";
+import { newId } from "@/lib/ids";
 import { sendError, requestIdFor } from "./http";
 import {
   KeyCache,
@@ -14,6 +15,9 @@ import {
 import { LastUsedRecorder } from "./last-used";
 import { matchRoute } from "./routes";
 import type { GatewayDeps } from "./types";
+import { Catalog } from "@/lib/catalog/catalog";
+import { UsageRecorder } from "@/lib/usage/recorder";
+import type { PipelineDeps } from "./pipeline";
 
 export interface GatewayOptions {
   getDb: () => Db | Promise<Db>;
@@ -22,6 +26,11 @@ export interface GatewayOptions {
   /** Defaults to a private cache sized and timed from the environment (server.ts passes the process-wide one). */
   keyCache?: KeyCache;
   lastUsedIntervalMs?: number;
+  /** The current catalog snapshot (lib/catalog/runtime.ts); an empty catalog when omitted. */
+  catalog?: () => Catalog;
+  /** Where usage records go; a private recorder on getDb when omitted. Flushed by close(). */
+  usage?: UsageRecorder;
+  timeouts?: PipelineDeps["timeouts"];
 }
 
 export interface Gateway {
@@ -29,9 +38,10 @@ export interface Gateway {
   handle(req: IncomingMessage, res: ServerResponse): void;
   keyCache: KeyCache;
   lastUsed: LastUsedRecorder;
+  usage: UsageRecorder;
   /** Evicts a key hash here and on every instance sharing the store. */
   invalidateApiKey(hash: string): Promise<void>;
-  /** Stops listening for revocations and flushes last-used times. */
+  /** Stops listening for revocations and flushes last-used times and usage records. */
   close(): Promise<void>;
 }
 
@@ -39,13 +49,21 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const keyCache =
     opts.keyCache ?? new KeyCache(createDbKeyLoader(opts.getDb), keyCacheOptionsFromEnv(opts.store.kind));
   const lastUsed = new LastUsedRecorder(opts.getDb, opts.lastUsedIntervalMs);
-  const deps: GatewayDeps = { keyCache, lastUsed };
+  const empty = new Catalog([]);
+  const usage = opts.usage ?? new UsageRecorder({ getDb: async () => opts.getDb() });
+  const pipeline: PipelineDeps = { catalog: opts.catalog ?? (() => empty), usage, timeouts: opts.timeouts };
+  const deps: GatewayDeps = { keyCache, lastUsed, pipeline };
   const unsubscribe = await listenForRevocations(keyCache, opts.store);
   lastUsed.start();
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const requestId = requestIdFor(req);
+    // The relay's request id keys the usage record, so it is always ours; a caller's own trace id is echoed
+    // back separately (a reused or forged id must never collide with another request's record).
+    const requestId = newId("req");
     res.setHeader("x-request-id", requestId);
+    const clientId = requestIdFor(req);
+    if (clientId !== requestId && !clientId.startsWith("req_"))
+      res.setHeader("x-client-request-id", clientId);
     const route = matchRoute(req.method, req.url);
     if (typeof route !== "function") return sendError(res, route, requestId);
     route({ req, res, requestId, deps }).catch((err: unknown) => sendError(res, err, requestId));
@@ -55,6 +73,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     handle,
     keyCache,
     lastUsed,
+    usage,
     async invalidateApiKey(hash) {
       keyCache.evict(hash);
       await publishRevocation(opts.store, hash);
@@ -62,6 +81,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     async close() {
       await unsubscribe();
       await lastUsed.stop();
+      await usage.close();
     },
   };
 }

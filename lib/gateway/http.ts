@@ -1,6 +1,6 @@
 // Small node:http helpers for the relay: JSON responses, OpenAI-shaped errors, request ids. No Web Response here.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { toErrorResponse } from "@/lib/errors";
+import { AppError, toErrorResponse } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/observability/log";
 
@@ -38,4 +38,34 @@ export function sendError(res: ServerResponse, err: unknown, requestId: string):
     return;
   }
   sendJson(res, status, body, headers);
+}
+
+/**
+ * Reads a JSON request body, refusing more than `maxBytes` (413, checked against Content-Length first and then
+ * while reading, so a trickled oversized body is cut off early) and malformed JSON (400).
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const tooLarge = () =>
+    new AppError("payload_too_large", `Request body is larger than the limit of ${maxBytes} bytes.`);
+  const declared = Number(req.headers["content-length"]);
+  if (declared > maxBytes) {
+    req.resume();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      req.resume();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  if (size === 0) throw new AppError("invalid_request", "Request body is empty; send a JSON object.");
+  try {
+    return JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
+  } catch {
+    throw new AppError("invalid_request", "Request body is not valid JSON.");
+  }
 }

@@ -1,14 +1,23 @@
 // The OpenAI-compatible surface: path -> method -> handler. Exact paths, no framework; the relay's endpoints
 // are added here as they are built.
 import { AppError } from "@/lib/errors";
-import { listModels } from "./handlers/models";
+import { chatCompletions } from "./handlers/chat";
+import { embeddings } from "./handlers/embeddings";
+import { getModel, listModels, MODEL_PATH_PREFIX } from "./handlers/models";
 import type { RouteHandler } from "./types";
 
 export const GATEWAY_PREFIX = "/api/v1";
 
 type Methods = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", RouteHandler>>;
 
-const ROUTES = new Map<string, Methods>([["/api/v1/models", { GET: listModels }]]);
+const ROUTES = new Map<string, Methods>([
+  ["/api/v1/chat/completions", { POST: chatCompletions }],
+  ["/api/v1/embeddings", { POST: embeddings }],
+  ["/api/v1/models", { GET: listModels }],
+]);
+
+/** Paths with an id after a fixed prefix. */
+const PREFIX_ROUTES: Array<[string, Methods]> = [[MODEL_PATH_PREFIX, { GET: getModel }]];
 
 const ALLOW = new Map([...ROUTES].map(([path, methods]) => [path, Object.keys(methods).join(", ")]));
 
@@ -25,13 +34,15 @@ export function matchRoute(method: string | undefined, url: string | undefined):
   const q = path.indexOf("?");
   if (q !== -1) path = path.slice(0, q);
   if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
-  const methods = ROUTES.get(path);
+  const methods =
+    ROUTES.get(path) ??
+    PREFIX_ROUTES.find(([prefix]) => path.startsWith(prefix) && path.length > prefix.length)?.[1];
   if (methods === undefined) {
     return new AppError("not_found", `Unknown API endpoint: ${method ?? "GET"} ${path.slice(0, 200)}`);
   }
   const handler = methods[method as keyof Methods];
   if (handler === undefined) {
-    const allow = ALLOW.get(path)!;
+    const allow = ALLOW.get(path) ?? Object.keys(methods).join(", ");
     return new AppError("method_not_allowed", `${method} is not allowed on ${path}; use ${allow}.`, {
       headers: { allow },
     });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KeyCache } from "./key-cache";
 import type { LastUsedRecorder } from "./last-used";
+import type { PipelineDeps } from "./pipeline";
 
 /** Who is calling: set by withApiKey, passed to every authenticated relay handler. */
 export interface ApiKeyContext {
@@ -19,6 +20,8 @@ export interface KeyRecord {
 export interface GatewayDeps {
   keyCache: KeyCache;
   lastUsed: LastUsedRecorder;
+  /** The relay's catalog, usage recorder and timeouts. */
+  pipeline: PipelineDeps;
 }
 
 export interface RouteCall {

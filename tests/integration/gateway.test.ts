@@ -110,10 +110,11 @@ describeEachDatabase("gateway", (getTestDb) => {
     expect(res.headers.get("x-request-id")).toMatch(/^req_[0-9A-Za-z]{20}$/);
   });
 
-  it("keeps a sane incoming x-request-id and replaces a strange one", async () => {
+  it("always answers with its own request id and echoes a sane incoming one separately", async () => {
     const { key } = await seedKey(getTestDb().prisma);
     const kept = await getModels(server.base, key, { "x-request-id": "client-trace-12345" });
-    expect(kept.headers.get("x-request-id")).toBe("client-trace-12345");
+    expect(kept.headers.get("x-request-id")).toMatch(/^req_[0-9A-Za-z]{20}$/);
+    expect(kept.headers.get("x-client-request-id")).toBe("client-trace-12345");
     const replaced = await getModels(server.base, key, { "x-request-id": "<script>" });
     expect(replaced.headers.get("x-request-id")).toMatch(/^req_/);
   });

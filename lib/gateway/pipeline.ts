@@ -1,0 +1,636 @@
+// The relay's request pipeline, as its steps:
+//   resolve model -> candidates (routing seam) -> dispatch with failover -> stream through -> usage record.
+// Invariants:
+//  - failover only before the first byte reaches the client; after that a failure ends the stream with an SSE
+//    error event and [DONE], never a clean-looking end;
+//  - never retry the client's own 4xx;
+//  - usage is always captured: requested upstream, or counted with a tokenizer over what was delivered (estimated);
+//  - one usage record per request, however it ends, written off the request path;
+//  - no buffering of a stream: each upstream event is translated and written as it arrives.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import { AppError } from "@/lib/errors";
+import type { Catalog, CatalogDeployment, CatalogModel } from "@/lib/catalog/catalog";
+import { log } from "@/lib/observability/log";
+import type { UsageRecordInput, UsageRecorder } from "@/lib/usage/recorder";
+import { callUpstream, classifyFailure, DEFAULT_TIMEOUTS, type FailureClass } from "./dispatch";
+import { adapterFor } from "./providers";
+import type {
+  ChatAdapter,
+  ChatCompletionChunk,
+  ChatRequest,
+  EmbeddingsRequest,
+  NormalizedUsage,
+  TranslateContext,
+  UpstreamErrorInfo,
+  UpstreamTarget,
+} from "./providers/types";
+import { toOpenAIUsage, UpstreamStreamError } from "./providers/types";
+import { SSE_DONE, SseParser } from "./sse";
+import { estimatePromptTokens, estimateTextTokens } from "./tokens";
+import type { ApiKeyContext } from "./types";
+
+export interface PipelineDeps {
+  catalog: () => Catalog;
+  usage: UsageRecorder;
+  timeouts?: Partial<typeof DEFAULT_TIMEOUTS>;
+}
+
+export interface Attempt {
+  deploymentId: string;
+  provider: string;
+  upstreamModel: string;
+  outcome: "ok" | "http_error" | FailureClass | "stream_error";
+  status?: number;
+  message?: string;
+  /** Seconds, from a 429's Retry-After. */
+  retryAfter?: number;
+  ms: number;
+}
+
+interface Call {
+  ctx: ApiKeyContext;
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  deps: PipelineDeps;
+}
+
+const RETRYABLE_STATUS = (s: number) => s === 408 || s === 409 || s === 429 || s >= 500;
+const MAX_ERROR_BODY = 64 * 1024;
+
+// ---------- step 1-2: model and candidates ----------
+
+function resolveModel(catalog: Catalog, name: string, kind: "chat" | "embeddings"): CatalogModel {
+  const model = catalog.resolve(name);
+  if (!model || model.kind !== kind) {
+    throw new AppError(
+      "model_not_found",
+      `The model \`${name}\` does not exist or you do not have access to it.`,
+      {
+        param: "model",
+      },
+    );
+  }
+  return model;
+}
+
+/** What the request needs from a deployment. */
+function requiredCapabilities(body: ChatRequest): string[] {
+  const need: string[] = [];
+  if (body.tools?.length) need.push("tools");
+  if (body.response_format?.type === "json_schema") need.push("json_schema");
+  if (
+    body.messages.some(
+      (m) => m.role === "user" && Array.isArray(m.content) && m.content.some((p) => p.type === "image_url"),
+    )
+  ) {
+    need.push("vision");
+  }
+  return need;
+}
+
+/**
+ * The routing seam: the deployments to try, in order. Today: the model's enabled deployments in priority order,
+ * filtered by the capabilities the request needs. The routing issue replaces this with policies and health.
+ */
+export function selectCandidates(model: CatalogModel, need: string[]): CatalogDeployment[] {
+  const able = model.deployments.filter((d) => need.every((c) => d.capabilities.has(c)));
+  if (able.length === 0) {
+    throw new AppError(
+      "invalid_request",
+      `No deployment of \`${model.name}\` supports ${need.join(", ")}, which this request uses.`,
+      { param: need.includes("tools") ? "tools" : need.includes("vision") ? "messages" : "response_format" },
+    );
+  }
+  return able;
+}
+
+function targetOf(d: CatalogDeployment): UpstreamTarget {
+  const p = d.provider;
+  return {
+    baseUrl: p.baseUrl,
+    apiKey: p.apiKey,
+    upstreamModel: d.upstreamModel,
+    headers: p.headers,
+    quirks: p.quirks,
+  };
+}
+
+// ---------- helpers ----------
+
+async function readText(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    if (size < limit) chunks.push(c);
+    size += c.length;
+  }
+  return Buffer.concat(chunks).toString("utf8").slice(0, limit);
+}
+
+function relayHeaders(d: CatalogDeployment | null, attempts: number): Record<string, string> {
+  const h: Record<string, string> = { "x-switchyard-attempts": String(attempts) };
+  if (d) {
+    h["x-switchyard-provider"] = d.provider.name;
+    h["x-switchyard-upstream-model"] = d.upstreamModel;
+    h["x-switchyard-deployment"] = d.id;
+  }
+  return h;
+}
+
+/**
+ * The client's error when every candidate failed: 429 (with the shortest Retry-After) if every provider rate
+ * limited us, 504 if they all timed out, 503 if all were overloaded, else 502; the message lists the attempts.
+ */
+function exhaustedError(attempts: Attempt[]): AppError {
+  const summary = attempts
+    .map(
+      (a, i) =>
+        `#${i + 1} ${a.provider}/${a.upstreamModel}: ${a.status ? `${a.status} ` : ""}${a.outcome}${a.message ? ` (${a.message.slice(0, 120)})` : ""}`,
+    )
+    .join("; ");
+  const message = `All ${attempts.length} upstream attempt(s) failed: ${summary}`;
+  if (attempts.every((a) => a.status === 429)) {
+    const waits = attempts.map((a) => a.retryAfter).filter((s): s is number => s !== undefined);
+    const headers: Record<string, string> = waits.length ? { "retry-after": String(Math.min(...waits)) } : {};
+    return new AppError("rate_limit_exceeded", message, { headers });
+  }
+  if (attempts.every((a) => a.outcome === "timeout")) return new AppError("upstream_timeout", message);
+  if (attempts.every((a) => a.status === 429 || a.status === 503 || a.status === 529)) {
+    return new AppError("service_unavailable", message);
+  }
+  return new AppError("upstream_error", message);
+}
+
+function retryAfterSeconds(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  const secs = /^\d+$/.test(v) ? Number(v) : Math.ceil((Date.parse(v) - Date.now()) / 1000);
+  return Number.isFinite(secs) && secs >= 0 ? secs : undefined;
+}
+
+function upstreamErrorResponse(info: UpstreamErrorInfo): { status: number; body: unknown } {
+  return {
+    status: info.status >= 400 && info.status < 600 ? info.status : 502,
+    body: { error: { message: info.message, type: info.type, code: info.code, param: info.param ?? null } },
+  };
+}
+
+function newRecord(
+  call: Call,
+  endpoint: "chat" | "embeddings",
+  requestedModel: string,
+  stream: boolean,
+): UsageRecordInput {
+  return {
+    id: call.requestId,
+    tenantId: call.ctx.tenant.id,
+    apiKeyId: call.ctx.key.id,
+    endpoint,
+    requestedModel: requestedModel.slice(0, 200),
+    modelId: null,
+    deploymentId: null,
+    providerId: null,
+    upstreamModel: null,
+    stream,
+    attempts: 0,
+    attemptLog: [],
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    estimated: false,
+    ttfbMs: null,
+    totalMs: 0,
+    status: 0,
+    errorCode: null,
+    costMicros: 0n,
+    createdAt: new Date(),
+  };
+}
+
+function applyUsage(rec: UsageRecordInput, u: NormalizedUsage): void {
+  rec.inputTokens = u.inputTokens;
+  rec.cachedInputTokens = u.cachedInputTokens;
+  rec.cacheWriteTokens = u.cacheWriteTokens;
+  rec.outputTokens = u.outputTokens;
+  rec.reasoningTokens = u.reasoningTokens;
+}
+
+function useDeployment(rec: UsageRecordInput, d: CatalogDeployment): void {
+  rec.modelId = d.modelId;
+  rec.deploymentId = d.id;
+  rec.providerId = d.provider.id;
+  rec.upstreamModel = d.upstreamModel;
+}
+
+/** Aborts the upstream call when the client goes away before the response is complete. */
+function abortOnClientClose(res: ServerResponse): AbortController {
+  const abort = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  return abort;
+}
+
+// ---------- chat completions ----------
+
+export async function proxyChatCompletion(call: Call, body: ChatRequest): Promise<void> {
+  const started = performance.now();
+  const stream = body.stream === true;
+  const rec = newRecord(call, "chat", body.model, stream);
+  const attempts: Attempt[] = [];
+  try {
+    const model = resolveModel(call.deps.catalog(), body.model, "chat");
+    rec.modelId = model.id;
+    const candidates = selectCandidates(model, requiredCapabilities(body));
+    const tctx: TranslateContext = {
+      id: `chatcmpl-${randomBytes(12).toString("base64url")}`,
+      model: body.model,
+      created: Math.floor(Date.now() / 1000),
+      includeReasoning: body.reasoning_effort != null,
+    };
+    const abort = abortOnClientClose(call.res);
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...call.deps.timeouts };
+
+    for (const d of candidates) {
+      if (abort.signal.aborted) break;
+      const adapter = adapterFor(d.provider.protocol);
+      const t0 = performance.now();
+      const attempt: Attempt = {
+        deploymentId: d.id,
+        provider: d.provider.name,
+        upstreamModel: d.upstreamModel,
+        outcome: "ok",
+        ms: 0,
+      };
+      attempts.push(attempt);
+      useDeployment(rec, d);
+      const up = adapter.buildChatRequest(body, targetOf(d), { stream });
+      let response;
+      try {
+        response = await callUpstream(d.provider.baseUrl, up, {
+          signal: abort.signal,
+          timeouts: {
+            connectMs: timeouts.connectMs,
+            headersMs: stream ? timeouts.firstTokenMs : timeouts.totalMs,
+            idleMs: stream ? timeouts.idleMs : timeouts.totalMs,
+          },
+        });
+      } catch (err) {
+        attempt.outcome = classifyFailure(err);
+        attempt.message = (err as Error).message;
+        attempt.ms = Math.round(performance.now() - t0);
+        continue;
+      }
+
+      if (response.statusCode >= 400) {
+        const text = await readText(response.body, MAX_ERROR_BODY).catch(() => "");
+        const info = adapter.parseError(response.statusCode, text, response.headers);
+        attempt.retryAfter = retryAfterSeconds(response.headers["retry-after"]);
+        Object.assign(attempt, {
+          outcome: "http_error",
+          status: response.statusCode,
+          message: info.message,
+          ms: Math.round(performance.now() - t0),
+        });
+        log.info("upstream error", {
+          requestId: call.requestId,
+          provider: d.provider.name,
+          status: response.statusCode,
+          providerRequestId: info.providerRequestId,
+        });
+        if (RETRYABLE_STATUS(response.statusCode)) continue;
+        // The client's own mistake: answer it faithfully, no failover.
+        const { status, body: errBody } = upstreamErrorResponse(info);
+        rec.status = status;
+        rec.errorCode = info.code ?? info.type;
+        sendJsonWith(call.res, status, errBody, relayHeaders(d, attempts.length));
+        return;
+      }
+
+      if (!stream) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(await readText(response.body, 64 * 1024 * 1024));
+        } catch (err) {
+          Object.assign(attempt, {
+            outcome: classifyFailure(err),
+            message: (err as Error).message,
+            ms: Math.round(performance.now() - t0),
+          });
+          continue;
+        }
+        const { completion, usage } = adapter.parseChatResponse(parsed, tctx);
+        const u =
+          usage ?? estimateUsage(body, completion.choices.map((c) => c.message.content ?? "").join(""));
+        applyUsage(rec, u);
+        rec.estimated = usage === null;
+        completion.usage = toOpenAIUsage(u);
+        attempt.ms = Math.round(performance.now() - t0);
+        rec.ttfbMs = attempt.ms;
+        rec.status = 200;
+        sendJsonWith(call.res, 200, completion, relayHeaders(d, attempts.length));
+        return;
+      }
+
+      const outcome = await streamThrough(
+        call,
+        adapter,
+        response.body,
+        tctx,
+        body,
+        d,
+        attempts,
+        rec,
+        started,
+        timeouts.firstTokenMs,
+      );
+      attempt.ms = Math.round(performance.now() - t0);
+      if (outcome.committed) return;
+      Object.assign(attempt, {
+        outcome: outcome.failure.outcome,
+        status: outcome.failure.status,
+        message: outcome.failure.message,
+      });
+      if (outcome.failure.status !== undefined && !RETRYABLE_STATUS(outcome.failure.status)) {
+        const { status, body: errBody } = upstreamErrorResponse(outcome.failure.info!);
+        rec.status = status;
+        sendJsonWith(call.res, status, errBody, relayHeaders(d, attempts.length));
+        return;
+      }
+    }
+    if (abort.signal.aborted) {
+      rec.status = 499;
+      rec.errorCode = "client_closed";
+      return;
+    }
+    throw exhaustedError(attempts);
+  } catch (err) {
+    if (err instanceof AppError) {
+      rec.status = err.status;
+      rec.errorCode = err.code;
+    } else {
+      rec.status = 500;
+      rec.errorCode = "internal_error";
+    }
+    if (!call.res.headersSent) {
+      for (const [k, v] of Object.entries(relayHeaders(null, attempts.length))) call.res.setHeader(k, v);
+    }
+    throw err;
+  } finally {
+    rec.attempts = attempts.length;
+    rec.attemptLog = attempts;
+    rec.totalMs = Math.round(performance.now() - started);
+    call.deps.usage.record(rec);
+  }
+}
+
+function sendJsonWith(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+type StreamOutcome =
+  | { committed: true }
+  | {
+      committed: false;
+      failure: { outcome: Attempt["outcome"]; status?: number; message: string; info?: UpstreamErrorInfo };
+    };
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
+/**
+ * Reads the upstream event stream, translating each event as it arrives. Nothing is written to the client until
+ * the first translated chunk exists, so a failure before it (error status in the stream, cut, stall past the
+ * first-token timeout) can still fail over; after it, failures end the stream with an error event.
+ */
+async function streamThrough(
+  call: Call,
+  adapter: ChatAdapter,
+  upstream: AsyncIterable<Buffer> & { destroy(err?: Error): void },
+  tctx: TranslateContext,
+  body: ChatRequest,
+  d: CatalogDeployment,
+  attempts: Attempt[],
+  rec: UsageRecordInput,
+  started: number,
+  firstTokenMs: number,
+): Promise<StreamOutcome> {
+  const { res } = call;
+  const parser = new SseParser();
+  const translator = adapter.createStreamTranslator(tctx);
+  const clientWantsUsage = body.stream_options?.include_usage === true;
+  const delivered: string[] = [];
+  let committed = false;
+
+  const firstToken = setTimeout(() => {
+    if (!committed)
+      upstream.destroy(
+        Object.assign(new Error(`no first token within ${firstTokenMs} ms`), { name: "TimeoutError" }),
+      );
+  }, firstTokenMs);
+
+  const write = async (text: string) => {
+    if (!res.write(text)) await new Promise<void>((r) => res.once("drain", r).once("close", r));
+  };
+
+  const frame = (chunk: ChatCompletionChunk): string | null => {
+    if (chunk.choices.length === 0) return null; // the usage chunk: re-emitted by us at the end when asked for
+    for (const c of chunk.choices) {
+      if (c.delta.content) delivered.push(c.delta.content);
+      if (c.delta.tool_calls)
+        for (const t of c.delta.tool_calls) if (t.function?.arguments) delivered.push(t.function.arguments);
+    }
+    if (clientWantsUsage) chunk.usage = null;
+    else delete chunk.usage;
+    return `data: ${JSON.stringify(chunk)}\n\n`;
+  };
+
+  const finishWithUsage = () => {
+    const u = translator.usage ?? estimateUsage(body, delivered.join(""));
+    rec.estimated = translator.usage === null;
+    applyUsage(rec, u);
+    return u;
+  };
+
+  try {
+    for await (const raw of upstream) {
+      let out = "";
+      for (const ev of parser.push(raw)) {
+        for (const chunk of translator.push(ev)) {
+          const f = frame(chunk);
+          if (f) out += f;
+        }
+      }
+      if (!out) continue;
+      if (!committed) {
+        committed = true;
+        clearTimeout(firstToken);
+        rec.ttfbMs = Math.round(performance.now() - started);
+        res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts.length) });
+      }
+      await write(out);
+      if (res.destroyed) break;
+    }
+    for (const ev of parser.end())
+      for (const chunk of translator.push(ev)) {
+        const f = frame(chunk);
+        if (f && committed) await write(f);
+      }
+    if (!translator.done)
+      throw Object.assign(new Error("upstream stream ended before the answer was complete"), {
+        code: "ECONNRESET",
+      });
+    if (!committed) {
+      // A complete answer with no content at all (e.g. blocked): still a valid stream.
+      committed = true;
+      rec.ttfbMs = Math.round(performance.now() - started);
+      res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts.length) });
+    }
+    const u = finishWithUsage();
+    if (clientWantsUsage) {
+      await write(
+        `data: ${JSON.stringify({ id: tctx.id, object: "chat.completion.chunk", created: tctx.created, model: tctx.model, choices: [], usage: toOpenAIUsage(u) })}\n\n`,
+      );
+    }
+    rec.status = 200;
+    res.end(SSE_DONE);
+    return { committed: true };
+  } catch (err) {
+    clearTimeout(firstToken);
+    const clientGone = res.destroyed || (res.writableEnded === false && res.socket?.destroyed === true);
+    const info = err instanceof UpstreamStreamError ? err.info : undefined;
+    if (!committed && !clientGone) {
+      return {
+        committed: false,
+        failure: {
+          outcome: info ? "stream_error" : classifyFailure(err),
+          status: info?.status,
+          message: info?.message ?? (err as Error).message,
+          info,
+        },
+      };
+    }
+    finishWithUsage();
+    if (clientGone) {
+      rec.status = 499;
+      rec.errorCode = "client_closed";
+      return { committed: true };
+    }
+    // Bytes already went out: end with an error event, never a clean-looking end.
+    rec.status = 200;
+    rec.errorCode = info ? (info.code ?? info.type) : `upstream_${classifyFailure(err)}`;
+    const message = info?.message ?? `The upstream stream failed: ${(err as Error).message}`;
+    res.end(
+      `data: ${JSON.stringify({ error: { message, type: info?.type ?? "server_error", code: rec.errorCode, param: null } })}\n\n${SSE_DONE}`,
+    );
+    return { committed: true };
+  } finally {
+    clearTimeout(firstToken);
+  }
+}
+
+function estimateUsage(body: ChatRequest, deliveredText: string): NormalizedUsage {
+  return {
+    inputTokens: estimatePromptTokens(body.messages),
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: estimateTextTokens(deliveredText),
+    reasoningTokens: 0,
+  };
+}
+
+// ---------- embeddings ----------
+
+export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Promise<void> {
+  const started = performance.now();
+  const rec = newRecord(call, "embeddings", body.model, false);
+  const attempts: Attempt[] = [];
+  try {
+    const model = resolveModel(call.deps.catalog(), body.model, "embeddings");
+    rec.modelId = model.id;
+    const abort = abortOnClientClose(call.res);
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...call.deps.timeouts };
+    for (const d of model.deployments) {
+      const adapter = adapterFor(d.provider.protocol);
+      if (!adapter.buildEmbeddingsRequest || !adapter.parseEmbeddingsResponse) continue;
+      const t0 = performance.now();
+      const attempt: Attempt = {
+        deploymentId: d.id,
+        provider: d.provider.name,
+        upstreamModel: d.upstreamModel,
+        outcome: "ok",
+        ms: 0,
+      };
+      attempts.push(attempt);
+      useDeployment(rec, d);
+      let response;
+      try {
+        response = await callUpstream(d.provider.baseUrl, adapter.buildEmbeddingsRequest(body, targetOf(d)), {
+          signal: abort.signal,
+          timeouts: { connectMs: timeouts.connectMs, headersMs: timeouts.totalMs, idleMs: timeouts.totalMs },
+        });
+      } catch (err) {
+        Object.assign(attempt, {
+          outcome: classifyFailure(err),
+          message: (err as Error).message,
+          ms: Math.round(performance.now() - t0),
+        });
+        continue;
+      }
+      const text = await readText(response.body, 256 * 1024 * 1024);
+      attempt.ms = Math.round(performance.now() - t0);
+      if (response.statusCode >= 400) {
+        const info = adapter.parseError(response.statusCode, text, response.headers);
+        Object.assign(attempt, { outcome: "http_error", status: response.statusCode, message: info.message });
+        if (RETRYABLE_STATUS(response.statusCode)) continue;
+        const { status, body: errBody } = upstreamErrorResponse(info);
+        rec.status = status;
+        rec.errorCode = info.code ?? info.type;
+        sendJsonWith(call.res, status, errBody, relayHeaders(d, attempts.length));
+        return;
+      }
+      const { response: out, usage } = adapter.parseEmbeddingsResponse(JSON.parse(text), body);
+      out.model = body.model;
+      if (usage) applyUsage(rec, usage);
+      rec.estimated = usage === null;
+      rec.status = 200;
+      rec.ttfbMs = attempt.ms;
+      sendJsonWith(call.res, 200, out, relayHeaders(d, attempts.length));
+      return;
+    }
+    if (attempts.length === 0) {
+      throw new AppError("invalid_request", `No deployment of \`${model.name}\` serves embeddings.`, {
+        param: "model",
+      });
+    }
+    throw exhaustedError(attempts);
+  } catch (err) {
+    rec.status = err instanceof AppError ? err.status : 500;
+    rec.errorCode = err instanceof AppError ? err.code : "internal_error";
+    throw err;
+  } finally {
+    rec.attempts = attempts.length;
+    rec.attemptLog = attempts;
+    rec.totalMs = Math.round(performance.now() - started);
+    call.deps.usage.record(rec);
+  }
+}
