@@ -32,27 +32,29 @@ async function createUser(db: Db, tag: string) {
   return db.user.create({ data: { id: newId("usr"), email: uniqueEmail(tag) } });
 }
 
-/** A workspace with an owner and one member of each other role; returns each member's ctx and membership id. */
+/** A workspace with an owner and one member of each other role: each one's ctx, membership id and user id. */
 async function createTeam(db: Db) {
   const owner = await createUser(db, "owner");
   const tenant = await createWorkspace(db, owner.id, "Team");
-  const people = { owner: { user: owner } } as Record<Role, { user: { id: string; email: string } }>;
+  const userIds: Record<Role, string> = { owner: owner.id, admin: "", member: "", viewer: "" };
   for (const role of ["admin", "member", "viewer"] as const) {
     const user = await createUser(db, role);
     await db.membership.create({ data: { id: newId("mbr"), tenantId: tenant.id, userId: user.id, role } });
-    people[role] = { user };
+    userIds[role] = user.id;
   }
-  const members = await db.membership.findMany({ where: { tenantId: tenant.id } });
-  const team = {} as Record<Role, { ctx: Awaited<ReturnType<typeof getTenantCtx>>; membershipId: string; userId: string }>;
-  for (const role of ["owner", "admin", "member", "viewer"] as const) {
-    const userId = people[role].user.id;
-    team[role] = {
-      ctx: await getTenantCtx(db, userId, tenant.slug),
-      membershipId: members.find((m) => m.userId === userId)!.id,
-      userId,
-    };
-  }
-  return { tenant, ...team };
+  const memberships = await db.membership.findMany({ where: { tenantId: tenant.id } });
+  const person = async (role: Role) => ({
+    ctx: await getTenantCtx(db, userIds[role], tenant.slug),
+    membershipId: memberships.find((m) => m.userId === userIds[role])!.id,
+    userId: userIds[role],
+  });
+  return {
+    tenant,
+    owner: await person("owner"),
+    admin: await person("admin"),
+    member: await person("member"),
+    viewer: await person("viewer"),
+  };
 }
 
 function tokenOf(url: string): string {
