@@ -20,7 +20,15 @@ test("sign up, mint a key, use it, revoke it", async ({ page, request }) => {
   const ok = await request.get("/api/v1/models", { headers: { Authorization: `Bearer ${key}` } });
   expect(ok.status()).toBe(200);
   expect(ok.headers()["x-request-id"]).toBeTruthy();
-  expect(await ok.json()).toMatchObject({ object: "list", data: expect.any(Array) });
+  expect(await ok.json()).toMatchObject({ object: "list", data: expect.arrayContaining([expect.objectContaining({ id: "switchyard-demo" })]) });
+
+  // The zero-setup start answers a first request: the demo model on the built-in fake upstream.
+  const chat = await request.post("/api/v1/chat/completions", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: { model: "switchyard-demo", messages: [{ role: "user", content: "hello" }] },
+  });
+  expect(chat.status()).toBe(200);
+  expect((await chat.json()).choices[0].message.content).toContain("hello");
 
   page.once("dialog", (d) => d.accept());
   await row.getByRole("button", { name: "Revoke" }).click();
