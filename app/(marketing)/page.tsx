@@ -39,7 +39,10 @@ export default async function LandingPage() {
   const curl = `curl ${baseUrl}/chat/completions \\
   -H "Authorization: Bearer $SWITCHYARD_API_KEY" \\
   -H "Content-Type: application/json" \\
-  -d '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello!"}]}'`;
+  -d '{
+    "model": "gpt-4o-mini",
+    "messages": [{"role": "user", "content": "Hello!"}]
+  }'`;
 
   const sdk = `import OpenAI from "openai";
 

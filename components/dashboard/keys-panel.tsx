@@ -143,9 +143,8 @@ export function KeysPanel({ slug, canManage, keys }: { slug: string; canManage: 
                   <span className="col-span-2 flex md:col-span-1 md:justify-end">
                     {canManage && k.status !== "revoked" ? (
                       <Button
-                        variant="secondary"
+                        variant="danger-outline"
                         size="sm"
-                        className="text-danger"
                         onClick={() => {
                           setRevokeError(undefined);
                           setRevoking(k);

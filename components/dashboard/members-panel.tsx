@@ -125,7 +125,6 @@ export function MembersPanel({
     }
     if (removing.isMe) {
       router.push("/dashboard");
-      router.refresh();
       return;
     }
     setRemoving(null);
@@ -236,9 +235,8 @@ export function MembersPanel({
                   )}
                   {manageable || m.isMe ? (
                     <Button
-                      variant="secondary"
+                      variant="danger-outline"
                       size="sm"
-                      className="text-danger"
                       onClick={() => {
                         setRemoveError(undefined);
                         setRemoving(m);
@@ -277,9 +275,8 @@ export function MembersPanel({
                 <span className="text-xs text-muted">Expires {inv.expires}</span>
                 {canInvite ? (
                   <Button
-                    variant="secondary"
+                    variant="danger-outline"
                     size="sm"
-                    className="text-danger"
                     onClick={() => void onRevokeInvitation(inv)}
                   >
                     Revoke

@@ -53,7 +53,6 @@ export function SettingsPanel({
       return;
     }
     router.push("/dashboard");
-    router.refresh();
   }
 
   return (

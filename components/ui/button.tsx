@@ -2,13 +2,14 @@ import Link from "next/link";
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
 
-type Variant = "primary" | "secondary" | "danger" | "ghost";
+type Variant = "primary" | "secondary" | "danger" | "danger-outline" | "ghost";
 type Size = "sm" | "md";
 
 const VARIANTS: Record<Variant, string> = {
   primary: "bg-accent text-accent-fg hover:bg-accent-hover",
   secondary: "border border-line bg-surface text-fg hover:bg-subtle",
   danger: "bg-danger text-white hover:opacity-90 dark:text-bg",
+  "danger-outline": "border border-line bg-surface text-danger hover:border-danger/40 hover:bg-danger-soft",
   ghost: "text-muted hover:bg-subtle hover:text-fg",
 };
 

@@ -41,7 +41,6 @@ export function SignUpForm({ returnTo, initialEmail }: { returnTo: string | null
       return;
     }
     router.push(returnTo ?? `/w/${res.data.workspace.slug}`);
-    router.refresh();
   }
 
   const invalid = (param: string) => (error?.param === param ? true : undefined);
