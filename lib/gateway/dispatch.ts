@@ -12,7 +12,17 @@ export interface DispatchTimeouts {
   idleMs: number;
 }
 
-export const DEFAULT_TIMEOUTS = {
+export interface RelayTimeouts {
+  connectMs: number;
+  /** Non-stream: the whole answer. */
+  totalMs: number;
+  /** Streams: until the first translated chunk. */
+  firstTokenMs: number;
+  /** Streams: between chunks. */
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: RelayTimeouts = {
   connectMs: 5_000,
   /** Non-stream: the whole answer. */
   totalMs: 120_000,
@@ -20,7 +30,7 @@ export const DEFAULT_TIMEOUTS = {
   firstTokenMs: 30_000,
   /** Streams: between chunks. */
   idleMs: 30_000,
-} as const;
+};
 
 const KEY = Symbol.for("switchyard.upstream-agent");
 type G = typeof globalThis & { [KEY]?: Agent };

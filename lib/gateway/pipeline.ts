@@ -13,7 +13,7 @@ import { AppError } from "@/lib/errors";
 import type { Catalog, CatalogDeployment, CatalogModel } from "@/lib/catalog/catalog";
 import { log } from "@/lib/observability/log";
 import type { UsageRecordInput, UsageRecorder } from "@/lib/usage/recorder";
-import { callUpstream, classifyFailure, DEFAULT_TIMEOUTS, type FailureClass } from "./dispatch";
+import { callUpstream, classifyFailure, DEFAULT_TIMEOUTS, type FailureClass, type RelayTimeouts } from "./dispatch";
 import { adapterFor } from "./providers";
 import type {
   ChatAdapter,
@@ -33,7 +33,7 @@ import type { ApiKeyContext } from "./types";
 export interface PipelineDeps {
   catalog: () => Catalog;
   usage: UsageRecorder;
-  timeouts?: Partial<typeof DEFAULT_TIMEOUTS>;
+  timeouts?: Partial<RelayTimeouts>;
 }
 
 export interface Attempt {
@@ -219,7 +219,7 @@ function applyUsage(rec: UsageRecordInput, u: NormalizedUsage): void {
   rec.reasoningTokens = u.reasoningTokens;
 }
 
-function useDeployment(rec: UsageRecordInput, d: CatalogDeployment): void {
+function recordDeployment(rec: UsageRecordInput, d: CatalogDeployment): void {
   rec.modelId = d.modelId;
   rec.deploymentId = d.id;
   rec.providerId = d.provider.id;
@@ -267,7 +267,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
         ms: 0,
       };
       attempts.push(attempt);
-      useDeployment(rec, d);
+      recordDeployment(rec, d);
       const up = adapter.buildChatRequest(body, targetOf(d), { stream });
       let response;
       try {
@@ -581,7 +581,7 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
         ms: 0,
       };
       attempts.push(attempt);
-      useDeployment(rec, d);
+      recordDeployment(rec, d);
       let response;
       try {
         response = await callUpstream(d.provider.baseUrl, adapter.buildEmbeddingsRequest(body, targetOf(d)), {
