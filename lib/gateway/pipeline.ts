@@ -56,6 +56,16 @@ interface Call {
   deps: PipelineDeps;
 }
 
+/** Fields that steer the relay itself (OpenRouter-style routing preferences): never forwarded to a provider. */
+const RELAY_ONLY_FIELDS = ["provider", "models", "route", "transforms"];
+
+function withoutRelayFields(body: ChatRequest): ChatRequest {
+  if (!RELAY_ONLY_FIELDS.some((f) => f in body)) return body;
+  const copy = { ...body };
+  for (const f of RELAY_ONLY_FIELDS) delete copy[f];
+  return copy;
+}
+
 const RETRYABLE_STATUS = (s: number) => s === 408 || s === 409 || s === 429 || s >= 500;
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -254,6 +264,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
     };
     const abort = abortOnClientClose(call.res);
     const timeouts = { ...DEFAULT_TIMEOUTS, ...call.deps.timeouts };
+    const upstreamBody = withoutRelayFields(body);
 
     for (const d of candidates) {
       if (abort.signal.aborted) break;
@@ -268,7 +279,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
       };
       attempts.push(attempt);
       recordDeployment(rec, d);
-      const up = adapter.buildChatRequest(body, targetOf(d), { stream });
+      const up = adapter.buildChatRequest(upstreamBody, targetOf(d), { stream });
       let response;
       try {
         response = await callUpstream(d.provider.baseUrl, up, {
