@@ -41,8 +41,15 @@ const str = { type: "string" } as const;
 const commands: Record<string, Command> = {
   "user create": {
     synopsis: "--email E --password P [--name N] [--workspace-name W]",
-    about: "Create a user and their own workspace. The password may instead come from --password-stdin or SWITCHYARD_PASSWORD.",
-    options: { email: str, password: str, "password-stdin": { type: "boolean" }, name: str, "workspace-name": str },
+    about:
+      "Create a user and their own workspace. The password may instead come from --password-stdin or SWITCHYARD_PASSWORD.",
+    options: {
+      email: str,
+      password: str,
+      "password-stdin": { type: "boolean" },
+      name: str,
+      "workspace-name": str,
+    },
     async run(f, open) {
       const email = required(f, "email");
       const password = await readPassword(f);
@@ -87,7 +94,8 @@ const commands: Record<string, Command> = {
       const { db } = await open();
       const workspaces = await listAllWorkspaces(db);
       const lines = workspaces.map(
-        (w) => `${w.slug}  ${w.id}  "${w.name}"  members: ${w.members}  keys: ${w.keys}  created ${iso(w.createdAt)}`,
+        (w) =>
+          `${w.slug}  ${w.id}  "${w.name}"  members: ${w.members}  keys: ${w.keys}  created ${iso(w.createdAt)}`,
       );
       return { json: { workspaces }, text: lines.length ? lines.join("\n") : "No workspaces." };
     },
@@ -138,7 +146,9 @@ const commands: Record<string, Command> = {
       const id = required(f, "id");
       const workspace = optional(f, "workspace");
       const { db } = await open();
-      const ctx: TenantCtx = workspace ? await getOperatorCtx(db, workspace) : await getOperatorCtxForApiKey(db, id);
+      const ctx: TenantCtx = workspace
+        ? await getOperatorCtx(db, workspace)
+        : await getOperatorCtxForApiKey(db, id);
       const revoked = await revokeApiKey(ctx, id);
       return {
         json: { ...revoked, workspace: ctx.tenant },
@@ -200,7 +210,9 @@ async function readPassword(f: Flags): Promise<string> {
   if (f["password-stdin"]) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    const password = Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+    const password = Buffer.concat(chunks)
+      .toString("utf8")
+      .replace(/\r?\n$/, "");
     if (!password) throw new UsageError("No password on stdin.");
     return password;
   }

@@ -14,7 +14,9 @@ let counter = 0;
 
 async function createUser(db: Db, tag: string) {
   counter += 1;
-  return db.user.create({ data: { id: newId("usr"), email: `${tag}-${Date.now().toString(36)}-${counter}@example.test` } });
+  return db.user.create({
+    data: { id: newId("usr"), email: `${tag}-${Date.now().toString(36)}-${counter}@example.test` },
+  });
 }
 
 /** A workspace with an owner, an admin, one API key and one pending invitation. */

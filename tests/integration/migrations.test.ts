@@ -97,7 +97,10 @@ for (const kind of TEST_DATABASE_KINDS) {
       const rows = await migrationRows(db);
       expect(rows.map((r) => r.migration_name)).toEqual(migrationNames);
       for (const row of rows) {
-        const sql = readFileSync(path.join(defaultPaths.migrationsDir, row.migration_name, "migration.sql"), "utf8");
+        const sql = readFileSync(
+          path.join(defaultPaths.migrationsDir, row.migration_name, "migration.sql"),
+          "utf8",
+        );
         expect(row.checksum).toBe(migrationChecksum(sql));
         expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
         expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -152,7 +155,10 @@ describe("migrations [postgres, concurrent]", () => {
     const a = await connectDatabase({ kind: "postgres", url: database.url });
     const b = await connectDatabase({ kind: "postgres", url: database.url });
     try {
-      const [appliedA, appliedB] = await Promise.all([applyMigrations(a.factory), applyMigrations(b.factory)]);
+      const [appliedA, appliedB] = await Promise.all([
+        applyMigrations(a.factory),
+        applyMigrations(b.factory),
+      ]);
       expect([...appliedA, ...appliedB].sort()).toEqual(migrationNames);
 
       const rows = await a.prisma.$queryRawUnsafe<{ migration_name: string; finished_at: Date | null }[]>(

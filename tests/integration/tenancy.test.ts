@@ -67,7 +67,11 @@ describeEachDatabase("tenancy", (getDb) => {
   describe("sign-up", () => {
     it("creates the user (email lower-cased, password hashed) and a workspace they own", async () => {
       const email = uniqueEmail("Ann");
-      const { user, tenant } = await createUserWithWorkspace(db(), { email, password: PASSWORD, name: "Ann Lee" });
+      const { user, tenant } = await createUserWithWorkspace(db(), {
+        email,
+        password: PASSWORD,
+        name: "Ann Lee",
+      });
       expect(user.email).toBe(email.toLowerCase());
       expect(user.passwordHash).toMatch(/^scrypt\$/);
       expect(user.passwordHash).not.toContain(PASSWORD);
@@ -81,7 +85,9 @@ describeEachDatabase("tenancy", (getDb) => {
       const email = uniqueEmail("dup");
       await createUserWithWorkspace(db(), { email, password: PASSWORD });
       for (const again of [email, email.toUpperCase()]) {
-        await expect(createUserWithWorkspace(db(), { email: again, password: PASSWORD })).rejects.toMatchObject({
+        await expect(
+          createUserWithWorkspace(db(), { email: again, password: PASSWORD }),
+        ).rejects.toMatchObject({
           name: "AppError",
           code: "conflict",
           param: "email",
@@ -126,7 +132,9 @@ describeEachDatabase("tenancy", (getDb) => {
       const roles = Object.fromEntries((await listMembers(team.owner.ctx)).map((m) => [m.user.id, m.role]));
       expect(roles[team.member.userId]).toBe("admin");
       expect(roles[team.viewer.userId]).toBe("owner");
-      await expect(changeMemberRole(team.owner.ctx, team.member.membershipId, "god")).rejects.toThrow(/Role must be/);
+      await expect(changeMemberRole(team.owner.ctx, team.member.membershipId, "god")).rejects.toThrow(
+        /Role must be/,
+      );
     });
 
     it("admins manage members and viewers but cannot touch owners or raise anyone to admin", async () => {
@@ -136,11 +144,15 @@ describeEachDatabase("tenancy", (getDb) => {
       await expect(changeMemberRole(admin, team.owner.membershipId, "viewer")).rejects.toMatchObject({
         code: "permission_denied",
       });
-      await expect(removeMember(admin, team.owner.membershipId)).rejects.toMatchObject({ code: "permission_denied" });
+      await expect(removeMember(admin, team.owner.membershipId)).rejects.toMatchObject({
+        code: "permission_denied",
+      });
       await expect(changeMemberRole(admin, team.viewer.membershipId, "admin")).rejects.toMatchObject({
         code: "permission_denied",
       });
-      await expect(changeMemberRole(team.member.ctx, team.viewer.membershipId, "member")).rejects.toMatchObject({
+      await expect(
+        changeMemberRole(team.member.ctx, team.viewer.membershipId, "member"),
+      ).rejects.toMatchObject({
         code: "permission_denied",
       });
       const owner = await db().membership.findUnique({ where: { id: team.owner.membershipId } });
@@ -156,8 +168,12 @@ describeEachDatabase("tenancy", (getDb) => {
         code: "invalid_request",
         message: "A workspace must keep at least one owner.",
       });
-      await expect(removeMember(owner, team.owner.membershipId)).rejects.toMatchObject({ code: "invalid_request" });
-      expect((await db().membership.findUnique({ where: { id: team.owner.membershipId } }))?.role).toBe("owner");
+      await expect(removeMember(owner, team.owner.membershipId)).rejects.toMatchObject({
+        code: "invalid_request",
+      });
+      expect((await db().membership.findUnique({ where: { id: team.owner.membershipId } }))?.role).toBe(
+        "owner",
+      );
 
       await changeMemberRole(owner, team.admin.membershipId, "owner");
       expect((await changeMemberRole(owner, team.owner.membershipId, "admin")).role).toBe("admin");
@@ -182,11 +198,16 @@ describeEachDatabase("tenancy", (getDb) => {
       expect(invitation.email).toBe(invitee.email);
       expect(invitation.tokenHash).not.toContain(tokenOf(url));
       expect((await listPendingInvitations(team.owner.ctx)).map((i) => i.id)).toContain(invitation.id);
-      expect(await describeInvitation(db(), tokenOf(url))).toMatchObject({ status: "pending", role: "admin" });
+      expect(await describeInvitation(db(), tokenOf(url))).toMatchObject({
+        status: "pending",
+        role: "admin",
+      });
 
       const joined = await acceptInvitation(db(), tokenOf(url), invitee.id);
       expect(joined.slug).toBe(team.tenant.slug);
-      const membership = await db().membership.findFirst({ where: { tenantId: team.tenant.id, userId: invitee.id } });
+      const membership = await db().membership.findFirst({
+        where: { tenantId: team.tenant.id, userId: invitee.id },
+      });
       expect(membership?.role).toBe("admin");
       expect((await getTenantCtx(db(), invitee.id, team.tenant.slug)).role).toBe("admin");
       expect(await listPendingInvitations(team.owner.ctx)).not.toContainEqual(
@@ -209,7 +230,9 @@ describeEachDatabase("tenancy", (getDb) => {
         code: "invalid_request",
         message: "This invitation has expired. Ask for a new one.",
       });
-      expect(await db().membership.count({ where: { userId: invitee.id, tenantId: team.tenant.id } })).toBe(0);
+      expect(await db().membership.count({ where: { userId: invitee.id, tenantId: team.tenant.id } })).toBe(
+        0,
+      );
     });
 
     it("rejects another account than the invited email", async () => {
@@ -229,17 +252,26 @@ describeEachDatabase("tenancy", (getDb) => {
     it("rejects a revoked invitation", async () => {
       const team = await createTeam(db());
       const invitee = await createUser(db(), "revoked");
-      const { invitation, url } = await createInvitation(team.owner.ctx, { email: invitee.email, role: "viewer" });
+      const { invitation, url } = await createInvitation(team.owner.ctx, {
+        email: invitee.email,
+        role: "viewer",
+      });
       await revokeInvitation(team.admin.ctx, invitation.id);
-      await expect(acceptInvitation(db(), tokenOf(url), invitee.id)).rejects.toMatchObject({ code: "not_found" });
-      await expect(revokeInvitation(team.owner.ctx, invitation.id)).rejects.toMatchObject({ code: "not_found" });
+      await expect(acceptInvitation(db(), tokenOf(url), invitee.id)).rejects.toMatchObject({
+        code: "not_found",
+      });
+      await expect(revokeInvitation(team.owner.ctx, invitation.id)).rejects.toMatchObject({
+        code: "not_found",
+      });
       expect(await db().membership.count({ where: { userId: invitee.id } })).toBe(0);
     });
 
     it("checks who may invite whom", async () => {
       const team = await createTeam(db());
       const email = uniqueEmail("x");
-      await expect(createInvitation(team.member.ctx, { email })).rejects.toMatchObject({ code: "permission_denied" });
+      await expect(createInvitation(team.member.ctx, { email })).rejects.toMatchObject({
+        code: "permission_denied",
+      });
       await expect(createInvitation(team.admin.ctx, { email, role: "admin" })).rejects.toMatchObject({
         code: "permission_denied",
         param: "role",
@@ -259,7 +291,10 @@ describeEachDatabase("tenancy", (getDb) => {
       expect(record.hint).toBe(`sk-sy-…${key.slice(-4)}`);
       expect(record).not.toHaveProperty("hash");
 
-      const rows = await db().$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "ApiKey" WHERE id = $1`, record.id);
+      const rows = await db().$queryRawUnsafe<Record<string, unknown>[]>(
+        `SELECT * FROM "ApiKey" WHERE id = $1`,
+        record.id,
+      );
       expect(rows).toHaveLength(1);
       const row = rows[0]!;
       expect(row.hash).toBe(hashApiKey(key));
@@ -289,7 +324,9 @@ describeEachDatabase("tenancy", (getDb) => {
 
     it("validates the expiry", async () => {
       const team = await createTeam(db());
-      await expect(createApiKey(team.owner.ctx, { name: "x", expiresAt: "2001-01-01" })).rejects.toMatchObject({
+      await expect(
+        createApiKey(team.owner.ctx, { name: "x", expiresAt: "2001-01-01" }),
+      ).rejects.toMatchObject({
         code: "invalid_request",
         param: "expiresAt",
       });
@@ -307,7 +344,9 @@ describeEachDatabase("tenancy", (getDb) => {
         await expect(createApiKey(team[role].ctx, { name: "nope" })).rejects.toMatchObject({
           code: "permission_denied",
         });
-        await expect(revokeApiKey(team[role].ctx, record.id)).rejects.toMatchObject({ code: "permission_denied" });
+        await expect(revokeApiKey(team[role].ctx, record.id)).rejects.toMatchObject({
+          code: "permission_denied",
+        });
       }
       const keys = await db().apiKey.findMany({ where: { tenantId: team.tenant.id } });
       expect(keys.map((k) => [k.id, k.revokedAt])).toEqual([[record.id, null]]);

@@ -1,0 +1,277 @@
+// The operator CLI as a user runs it: a child process (`tsx scripts/cli.ts ... --json`) on a fresh embedded
+// database in a temp DATA_DIR and on a fresh PostgreSQL database via DATABASE_URL. Neither is migrated first: the
+// CLI must do that itself.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readMigrations } from "@/lib/db/migrate";
+import { hashApiKey } from "@/lib/tenancy/key-format";
+import { createPostgresDatabase } from "./helpers/empty-db";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const TSX = path.join(ROOT, "node_modules/.bin/tsx");
+const PASSWORD = "Correct-Horse-42";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI with only the given database settings (nothing inherited from the test's environment). */
+function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
+  const base = { ...process.env };
+  for (const name of ["DATABASE_URL", "DATA_DIR", "REDIS_URL", "SWITCHYARD_PASSWORD"]) delete base[name];
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ["scripts/cli.ts", ...args], { cwd: ROOT, env: { ...base, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+/** A successful --json run: exit 0, one JSON document on stdout, nothing on stderr. */
+function parsed<T = Record<string, unknown>>(run: Run): T {
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as T;
+}
+
+/** A failed run: non-zero, nothing on stdout, one line on stderr. */
+function expectFailure(run: Run, code: number, message: RegExp): void {
+  expect(run.stdout).toBe("");
+  expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(run.stderr).toMatch(message);
+  expect(run.code).toBe(code);
+}
+
+interface KeyJson {
+  key: string;
+  id: string;
+  name: string;
+  hint: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  workspace: { id: string; slug: string; name: string };
+}
+
+const targets = {
+  pglite: async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sy-cli-"));
+    const dataDir = path.join(dir, "data"); // does not exist yet: the CLI must cope with a fresh data dir
+    return {
+      env: { DATA_DIR: dataDir },
+      dataDir,
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+  postgres: async () => {
+    const database = await createPostgresDatabase();
+    const dir = mkdtempSync(path.join(tmpdir(), "sy-cli-"));
+    return {
+      env: { DATABASE_URL: database.url, DATA_DIR: dir },
+      dataDir: undefined,
+      cleanup: async () => {
+        await database.drop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+// Each CLI run is a process start plus a database open (seconds each), so the two databases run side by side;
+// the steps against each run in order.
+for (const kind of ["pglite", "postgres"] as const) {
+  describe.concurrent(`cli [${kind}]`, { timeout: 120_000 }, () => {
+    describe.sequential("operator session", () => {
+      let target: Awaited<ReturnType<(typeof targets)[typeof kind]>>;
+      const cli = (args: string[], stdin?: string) => runCli(args, target.env, stdin);
+      const email = `Ops-${kind}@Example.test`;
+      let home: { id: string; slug: string };
+      let team: { id: string; slug: string };
+      let created: KeyJson;
+
+      beforeAll(async () => {
+        target = await targets[kind]();
+      });
+      afterAll(() => target?.cleanup());
+
+      it("migrate applies every migration to the fresh database", async () => {
+        const out = parsed<{ database: string; applied: string[] }>(await cli(["migrate", "--json"]));
+        expect(out.applied).toEqual(readMigrations().migrationDirectories.map((d) => d.path));
+        expect(out.database).toMatch(kind === "pglite" ? /^embedded PGlite in / : /^PostgreSQL postgresql:/);
+      });
+
+      it("user create (password on stdin) creates the user and their own workspace", async () => {
+        const args = [
+          "user",
+          "create",
+          "--email",
+          email,
+          "--name",
+          "Ops Person",
+          "--password-stdin",
+          "--json",
+        ];
+        const out = parsed<{ user: { id: string; email: string; name: string }; workspace: typeof home }>(
+          await cli(args, `${PASSWORD}\n`),
+        );
+        expect(out.user).toMatchObject({ email: email.toLowerCase(), name: "Ops Person" });
+        expect(out.user.id).toMatch(/^usr_/);
+        expect(out.user).not.toHaveProperty("passwordHash");
+        expect(out.workspace.slug).toMatch(/^ops-s-workspace-/);
+        home = out.workspace;
+      });
+
+      it("workspace create for an existing user", async () => {
+        const out = parsed<{
+          workspace: typeof team & { name: string; createdAt: string };
+          owner: { email: string };
+        }>(await cli(["workspace", "create", "--name", "Platform Team", "--owner", email, "--json"]));
+        expect(out.workspace.name).toBe("Platform Team");
+        expect(new Date(out.workspace.createdAt).toISOString()).toBe(out.workspace.createdAt);
+        expect(out.owner.email).toBe(email.toLowerCase());
+        team = out.workspace;
+      });
+
+      it("key create prints the key once with its id, hint and workspace", async () => {
+        created = parsed<KeyJson>(
+          await cli([
+            "key",
+            "create",
+            "--workspace",
+            team.slug,
+            "--name",
+            "ci",
+            "--expires",
+            "2999-01-01",
+            "--json",
+          ]),
+        );
+        expect(created.key).toMatch(/^sk-sy-[0-9A-Za-z]{43}$/);
+        expect(created.id).toMatch(/^key_/);
+        expect(created.hint).toBe(`sk-sy-…${created.key.slice(-4)}`);
+        expect(created.expiresAt).toBe("2999-01-01T00:00:00.000Z");
+        expect(created.revokedAt).toBeNull();
+        expect(created.workspace).toEqual({ id: team.id, slug: team.slug, name: "Platform Team" });
+      });
+
+      let revokedAt: string;
+      it("key revoke: not through another workspace, then by id alone", async () => {
+        expectFailure(
+          await cli(["key", "revoke", "--id", created.id, "--workspace", home.slug, "--json"]),
+          1,
+          /^error: API key not found\./,
+        );
+        const out = parsed<{ id: string; revokedAt: string; workspace: { slug: string } }>(
+          await cli(["key", "revoke", "--id", created.id, "--json"]),
+        );
+        expect(out.id).toBe(created.id);
+        expect(out.workspace.slug).toBe(team.slug);
+        expect(Date.parse(out.revokedAt)).toBeGreaterThan(Date.now() - 300_000);
+        revokedAt = out.revokedAt;
+      });
+
+      it("key list (by workspace id) shows hints and revocations, never keys or hashes", async () => {
+        const run = await cli(["key", "list", "--workspace", team.id, "--json"]);
+        const out = parsed<{ keys: KeyJson[] }>(run);
+        expect(out.keys.map((k) => [k.id, k.hint, k.revokedAt])).toEqual([
+          [created.id, created.hint, revokedAt],
+        ]);
+        expect(run.stdout).not.toContain(created.key.slice("sk-sy-".length, -4));
+        expect(run.stdout).not.toContain(hashApiKey(created.key));
+      });
+
+      it("workspace list shows both workspaces with their counts", async () => {
+        const out = parsed<{ workspaces: { id: string; slug: string; members: number; keys: number }[] }>(
+          await cli(["workspace", "list", "--json"]),
+        );
+        expect(out.workspaces.map((w) => [w.slug, w.members, w.keys])).toEqual([
+          [home.slug, 1, 0],
+          [team.slug, 1, 1],
+        ]);
+      });
+
+      it("refuses a duplicate email (any case), a weak password and an unknown workspace", async () => {
+        expectFailure(
+          await cli(["user", "create", "--email", email.toUpperCase(), "--password", PASSWORD, "--json"]),
+          1,
+          /^error: An account with this email already exists/,
+        );
+        const weak = await runCli(["user", "create", "--email", `new-${kind}@example.test`, "--json"], {
+          ...target.env,
+          SWITCHYARD_PASSWORD: "short",
+        });
+        expectFailure(weak, 1, /^error: Password must be at least 10 characters\./);
+        expectFailure(
+          await cli(["key", "create", "--workspace", "no-such-workspace", "--name", "x", "--json"]),
+          1,
+          /^error: Workspace no-such-workspace not found\./,
+        );
+      });
+
+      if (kind === "pglite") {
+        it("refuses the embedded database while a server holds it", async () => {
+          const lock = `${path.join(target.dataDir!, "pglite")}.lock`;
+          writeFileSync(lock, `${process.pid}\n`); // a live process that is not the CLI
+          try {
+            expectFailure(
+              await cli(["workspace", "list", "--json"]),
+              1,
+              /open by a running Switchyard server/,
+            );
+          } finally {
+            rmSync(lock, { force: true });
+          }
+        });
+      }
+    });
+  });
+}
+
+describe.concurrent("cli usage errors", () => {
+  // These fail before any database is opened: a data dir that does not exist must stay that way.
+  const dataDir = path.join(tmpdir(), `sy-cli-unused-${process.pid}`);
+  const cli = (args: string[]) => runCli(args, { DATA_DIR: dataDir });
+
+  it.concurrent.each([
+    [[], /^error: Missing command\./],
+    [["frobnicate", "--json"], /^error: Unknown command "frobnicate"/],
+    [["key", "create", "--workspace", "x", "--json"], /^error: Missing --name\./],
+    [["key", "list", "--json", "--workspace"], /^error: Option '--workspace <value>' argument missing/],
+    [
+      ["user", "create", "--email", "a@example.test", "--password", PASSWORD, "--bogus", "--json"],
+      /Unknown option '--bogus'/,
+    ],
+    [["user", "create", "--email", "a@example.test", "--json"], /^error: Missing --password/],
+    [["workspace", "list", "extra", "--json"], /^error: Unexpected argument 'extra'/],
+  ] as [string[], RegExp][])("%j exits 2 with one line on stderr", async (args, message) => {
+    expectFailure(await cli(args), 2, message);
+  });
+
+  it.concurrent("--help lists every command on stdout", async () => {
+    const run = await cli(["--help"]);
+    expect(run.code).toBe(0);
+    for (const command of [
+      "user create",
+      "workspace create",
+      "workspace list",
+      "key create",
+      "key list",
+      "key revoke",
+      "migrate",
+    ]) {
+      expect(run.stdout).toContain(command);
+    }
+  });
+
+  afterAll(() => {
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
