@@ -13,7 +13,15 @@ import { AppError } from "@/lib/errors";
 import type { Catalog, CatalogDeployment, CatalogModel } from "@/lib/catalog/catalog";
 import { log } from "@/lib/observability/log";
 import type { UsageRecordInput, UsageRecorder } from "@/lib/usage/recorder";
-import { callUpstream, classifyFailure, DEFAULT_TIMEOUTS, type FailureClass, type RelayTimeouts } from "./dispatch";
+import {
+  callUpstream,
+  classifyFailure,
+  DEFAULT_TIMEOUTS,
+  type DispatchTimeouts,
+  type FailureClass,
+  type RelayTimeouts,
+  type UpstreamResponse,
+} from "./dispatch";
 import { adapterFor } from "./providers";
 import type {
   ChatAdapter,
@@ -23,6 +31,7 @@ import type {
   NormalizedUsage,
   TranslateContext,
   UpstreamErrorInfo,
+  UpstreamRequest,
   UpstreamTarget,
 } from "./providers/types";
 import { toOpenAIUsage, UpstreamStreamError } from "./providers/types";
@@ -245,6 +254,69 @@ function abortOnClientClose(res: ServerResponse): AbortController {
   return abort;
 }
 
+/** How one call to one deployment went, as far as failover is concerned. */
+type Tried =
+  | { kind: "ok"; response: UpstreamResponse; attempt: Attempt; t0: number }
+  /** It failed in a way that lets the next candidate try (connection, timeout, 5xx, 429...). */
+  | { kind: "next" }
+  /** The provider refused the client's own request: the error was sent back as it is, no failover. */
+  | { kind: "answered" };
+
+/** Calls one deployment and logs the attempt; answers the client's own 4xx itself. */
+async function tryDeployment(
+  call: Call,
+  rec: UsageRecordInput,
+  attempts: Attempt[],
+  d: CatalogDeployment,
+  up: UpstreamRequest,
+  opts: { signal: AbortSignal; adapter: ChatAdapter; timeouts: DispatchTimeouts },
+): Promise<Tried> {
+  const t0 = performance.now();
+  const attempt: Attempt = {
+    deploymentId: d.id,
+    provider: d.provider.name,
+    upstreamModel: d.upstreamModel,
+    outcome: "ok",
+    ms: 0,
+  };
+  attempts.push(attempt);
+  recordDeployment(rec, d);
+  let response: UpstreamResponse;
+  try {
+    response = await callUpstream(d.provider.baseUrl, up, { signal: opts.signal, timeouts: opts.timeouts });
+  } catch (err) {
+    Object.assign(attempt, {
+      outcome: classifyFailure(err),
+      message: (err as Error).message,
+      ms: Math.round(performance.now() - t0),
+    });
+    return { kind: "next" };
+  }
+  if (response.statusCode < 400) return { kind: "ok", response, attempt, t0 };
+
+  const text = await readText(response.body, MAX_ERROR_BODY).catch(() => "");
+  const info = opts.adapter.parseError(response.statusCode, text, response.headers);
+  Object.assign(attempt, {
+    outcome: "http_error",
+    status: response.statusCode,
+    message: info.message,
+    retryAfter: retryAfterSeconds(response.headers["retry-after"]),
+    ms: Math.round(performance.now() - t0),
+  });
+  log.info("upstream error", {
+    requestId: call.requestId,
+    provider: d.provider.name,
+    status: response.statusCode,
+    providerRequestId: info.providerRequestId,
+  });
+  if (RETRYABLE_STATUS(response.statusCode)) return { kind: "next" };
+  const { status, body } = upstreamErrorResponse(info);
+  rec.status = status;
+  rec.errorCode = info.code ?? info.type;
+  sendJsonWith(call.res, status, body, relayHeaders(d, attempts.length));
+  return { kind: "answered" };
+}
+
 // ---------- chat completions ----------
 
 export async function proxyChatCompletion(call: Call, body: ChatRequest): Promise<void> {
@@ -269,58 +341,25 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
     for (const d of candidates) {
       if (abort.signal.aborted) break;
       const adapter = adapterFor(d.provider.protocol);
-      const t0 = performance.now();
-      const attempt: Attempt = {
-        deploymentId: d.id,
-        provider: d.provider.name,
-        upstreamModel: d.upstreamModel,
-        outcome: "ok",
-        ms: 0,
-      };
-      attempts.push(attempt);
-      recordDeployment(rec, d);
-      const up = adapter.buildChatRequest(upstreamBody, targetOf(d), { stream });
-      let response;
-      try {
-        response = await callUpstream(d.provider.baseUrl, up, {
+      const tried = await tryDeployment(
+        call,
+        rec,
+        attempts,
+        d,
+        adapter.buildChatRequest(upstreamBody, targetOf(d), { stream }),
+        {
           signal: abort.signal,
+          adapter,
           timeouts: {
             connectMs: timeouts.connectMs,
             headersMs: stream ? timeouts.firstTokenMs : timeouts.totalMs,
             idleMs: stream ? timeouts.idleMs : timeouts.totalMs,
           },
-        });
-      } catch (err) {
-        attempt.outcome = classifyFailure(err);
-        attempt.message = (err as Error).message;
-        attempt.ms = Math.round(performance.now() - t0);
-        continue;
-      }
-
-      if (response.statusCode >= 400) {
-        const text = await readText(response.body, MAX_ERROR_BODY).catch(() => "");
-        const info = adapter.parseError(response.statusCode, text, response.headers);
-        attempt.retryAfter = retryAfterSeconds(response.headers["retry-after"]);
-        Object.assign(attempt, {
-          outcome: "http_error",
-          status: response.statusCode,
-          message: info.message,
-          ms: Math.round(performance.now() - t0),
-        });
-        log.info("upstream error", {
-          requestId: call.requestId,
-          provider: d.provider.name,
-          status: response.statusCode,
-          providerRequestId: info.providerRequestId,
-        });
-        if (RETRYABLE_STATUS(response.statusCode)) continue;
-        // The client's own mistake: answer it faithfully, no failover.
-        const { status, body: errBody } = upstreamErrorResponse(info);
-        rec.status = status;
-        rec.errorCode = info.code ?? info.type;
-        sendJsonWith(call.res, status, errBody, relayHeaders(d, attempts.length));
-        return;
-      }
+        },
+      );
+      if (tried.kind === "next") continue;
+      if (tried.kind === "answered") return;
+      const { response, attempt, t0 } = tried;
 
       if (!stream) {
         let parsed: unknown;
@@ -583,48 +622,28 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
     for (const d of model.deployments) {
       const adapter = adapterFor(d.provider.protocol);
       if (!adapter.buildEmbeddingsRequest || !adapter.parseEmbeddingsResponse) continue;
-      const t0 = performance.now();
-      const attempt: Attempt = {
-        deploymentId: d.id,
-        provider: d.provider.name,
-        upstreamModel: d.upstreamModel,
-        outcome: "ok",
-        ms: 0,
-      };
-      attempts.push(attempt);
-      recordDeployment(rec, d);
-      let response;
-      try {
-        response = await callUpstream(d.provider.baseUrl, adapter.buildEmbeddingsRequest(body, targetOf(d)), {
+      const tried = await tryDeployment(
+        call,
+        rec,
+        attempts,
+        d,
+        adapter.buildEmbeddingsRequest(body, targetOf(d)),
+        {
           signal: abort.signal,
+          adapter,
           timeouts: { connectMs: timeouts.connectMs, headersMs: timeouts.totalMs, idleMs: timeouts.totalMs },
-        });
-      } catch (err) {
-        Object.assign(attempt, {
-          outcome: classifyFailure(err),
-          message: (err as Error).message,
-          ms: Math.round(performance.now() - t0),
-        });
-        continue;
-      }
-      const text = await readText(response.body, 256 * 1024 * 1024);
-      attempt.ms = Math.round(performance.now() - t0);
-      if (response.statusCode >= 400) {
-        const info = adapter.parseError(response.statusCode, text, response.headers);
-        Object.assign(attempt, { outcome: "http_error", status: response.statusCode, message: info.message });
-        if (RETRYABLE_STATUS(response.statusCode)) continue;
-        const { status, body: errBody } = upstreamErrorResponse(info);
-        rec.status = status;
-        rec.errorCode = info.code ?? info.type;
-        sendJsonWith(call.res, status, errBody, relayHeaders(d, attempts.length));
-        return;
-      }
+        },
+      );
+      if (tried.kind === "next") continue;
+      if (tried.kind === "answered") return;
+      const text = await readText(tried.response.body, 256 * 1024 * 1024);
+      tried.attempt.ms = Math.round(performance.now() - tried.t0);
       const { response: out, usage } = adapter.parseEmbeddingsResponse(JSON.parse(text), body);
       out.model = body.model;
       if (usage) applyUsage(rec, usage);
       rec.estimated = usage === null;
       rec.status = 200;
-      rec.ttfbMs = attempt.ms;
+      rec.ttfbMs = tried.attempt.ms;
       sendJsonWith(call.res, 200, out, relayHeaders(d, attempts.length));
       return;
     }
