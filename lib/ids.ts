@@ -14,7 +14,7 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export type IdPrefix = "usr" | "tnt" | "mbr" | "inv" | "key" | "oac" | "req" | "prv" | "mdl" | "dep" | "chatcmpl";
+export type IdPrefix = "usr" | "tnt" | "mbr" | "inv" | "key" | "oac" | "req" | "prv" | "mdl" | "dep" | "chatcmpl" | "rtp";
 
 /** Prefixed id, e.g. `tnt_3kT9...`: 20 base62 characters, about 119 bits. */
 export function newId(prefix: IdPrefix): string {
