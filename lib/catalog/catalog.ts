@@ -16,6 +16,8 @@ export interface CatalogProvider {
   apiKey: string;
   headers: Record<string, string>;
   region: string | null;
+  /** Does not retain request data (requests with `provider.data_collection: "deny"` only go to these). */
+  noDataRetention: boolean;
   isDemo: boolean;
   quirks?: VendorQuirks;
 }
@@ -90,6 +92,7 @@ export async function loadCatalog(
         apiKey: p.apiKeyEncrypted ? decryptSecret(p.apiKeyEncrypted, masterKey) : "",
         headers: (p.headers as Record<string, string> | null) ?? {},
         region: p.region,
+        noDataRetention: p.noDataRetention,
         isDemo: p.isDemo,
         quirks: quirksFor(p.vendor, protocol),
       };

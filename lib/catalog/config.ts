@@ -43,6 +43,8 @@ export const ProviderConfig = z.object({
   apiKey: z.string().optional(),
   headers: z.record(z.string(), z.string()).optional(),
   region: z.string().optional(),
+  /** The provider does not retain request data (for requests that demand it). */
+  noDataRetention: z.boolean().default(false),
   enabled: z.boolean().default(true),
 });
 
@@ -184,6 +186,7 @@ export async function loadCatalogConfig(
         apiKeyEncrypted: p.apiKey ? encryptSecret(p.apiKey, masterKey) : null,
         headers: p.headers ?? undefined,
         region: p.region ?? null,
+        noDataRetention: p.noDataRetention,
         enabled: p.enabled,
         isDemo: opts.demo,
       };
