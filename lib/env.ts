@@ -50,6 +50,8 @@ const EnvSchema = z.object({
     .min(1024)
     .default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Bearer token for GET /api/metrics (Prometheus); the endpoint answers 404 while it is unset. */
+  METRICS_TOKEN: optional,
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; appUrl: string };
