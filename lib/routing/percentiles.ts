@@ -1,0 +1,70 @@
+// Bounded-memory latency statistics for health scoring: a ring buffer of the last N timestamped samples, read as
+// p50/p95/p99 over a sliding time window. Memory is fixed (two Float64Arrays) whatever the traffic.
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Samples inside the window. */
+  count: number;
+}
+
+/** Nearest-rank percentile of an ascending array (q in [0, 1]). */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil(q * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/** `value` decayed by half every `halfLifeMs`, after `elapsedMs`. */
+export function decay(value: number, elapsedMs: number, halfLifeMs: number): number {
+  return elapsedMs <= 0 ? value : value * 0.5 ** (elapsedMs / halfLifeMs);
+}
+
+/** Reads are cached this long (and until the next sample): scoring asks for percentiles on every request. */
+const CACHE_MS = 1_000;
+
+export class SampleWindow {
+  private readonly times: Float64Array;
+  private readonly values: Float64Array;
+  private next = 0;
+  private size = 0;
+  private version = 0;
+  private cache?: { version: number; at: number; result: Percentiles | null };
+
+  constructor(
+    readonly capacity = 512,
+    readonly windowMs = 60_000,
+  ) {
+    this.times = new Float64Array(capacity);
+    this.values = new Float64Array(capacity);
+  }
+
+  add(at: number, value: number): void {
+    this.times[this.next] = at;
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.capacity;
+    this.size = Math.min(this.size + 1, this.capacity);
+    this.version++;
+  }
+
+  /** p50/p95/p99 of the samples taken in the last `windowMs` before `now`, or null when there are none. */
+  read(now: number): Percentiles | null {
+    const c = this.cache;
+    if (c && c.version === this.version && now >= c.at && now - c.at < CACHE_MS) return c.result;
+    const from = now - this.windowMs;
+    const recent: number[] = [];
+    for (let i = 0; i < this.size; i++) if (this.times[i]! > from) recent.push(this.values[i]!);
+    recent.sort((a, b) => a - b);
+    const result = recent.length
+      ? {
+          p50: percentile(recent, 0.5),
+          p95: percentile(recent, 0.95),
+          p99: percentile(recent, 0.99),
+          count: recent.length,
+        }
+      : null;
+    this.cache = { version: this.version, at: now, result };
+    return result;
+  }
+}
