@@ -4,9 +4,17 @@
 import { env } from "@/lib/env";
 import { createMemoryStore } from "./memory";
 import { createRedisStore } from "./redis";
-import type { Store } from "./types";
+import type { Store, StoreStatus } from "./types";
 
-export type { Store } from "./types";
+export type {
+  Store,
+  StoreStatus,
+  TakeBatchResult,
+  TakeResult,
+  TokenAdjustment,
+  TokenBucket,
+  TokenTake,
+} from "./types";
 export { createMemoryStore } from "./memory";
 export { createRedisStore } from "./redis";
 
@@ -22,6 +30,14 @@ export function getStore(): Store {
   const g = globalThis as GlobalWithStore;
   g[KEY] ??= createStore({ redisUrl: env().REDIS_URL });
   return g[KEY];
+}
+
+/**
+ * Whether the process-wide store really shares state right now: `degraded` is true while Redis is unreachable
+ * and this instance runs on local state (health checks and metrics report it).
+ */
+export function storeStatus(): StoreStatus {
+  return getStore().status();
 }
 
 /** Closes the process-wide store (graceful shutdown). */
