@@ -16,6 +16,9 @@ import { CatalogRuntime, seedCatalog, setProcessCatalog } from "@/lib/catalog/ru
 import { startFakeProviders, type FakeUpstream } from "@/lib/fake-upstream";
 import { closeUpstreamAgent } from "@/lib/gateway/dispatch";
 import { UsageRecorder } from "@/lib/usage/recorder";
+import { setHealthSource } from "@/lib/observability/metrics";
+import { getHealthTracker } from "@/lib/routing/health";
+import { PolicyCache, setProcessPolicyCache } from "@/lib/routing/policies";
 
 const CLIENT_IP_HEADER = "x-switchyard-client-ip";
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -69,7 +72,22 @@ async function main(): Promise<void> {
   if (recovered > 0) log.info(`recovered ${recovered} spooled usage record(s)`);
 
   const store = getStore();
+  const health = getHealthTracker(); // started on first use, subscribed to the other instances' events
+  setHealthSource(() =>
+    health.snapshots().map((h) => ({
+      deploymentId: h.deploymentId,
+      provider: catalog.providerNameOf(h.deploymentId),
+      circuit: h.circuit === "half-open" ? "half_open" : h.circuit,
+      score: h.score,
+      cooldownUntil: h.cooldownUntil,
+    })),
+  );
+  const policies = new PolicyCache(getDb);
+  await policies.start(store);
+  setProcessPolicyCache(policies);
   const gateway = await createGateway({
+    health,
+    policies,
     getDb,
     store,
     keyCache: getProcessKeyCache(),
@@ -130,6 +148,7 @@ async function main(): Promise<void> {
     const steps: [string, () => Promise<unknown>][] = [
       ["gateway", () => gateway.close()],
       ["catalog", async () => catalog.stop()],
+      ["routing", async () => Promise.all([policies.stop(), health.stop()])],
       ["upstream connections", () => closeUpstreamAgent()],
       ["demo upstream", async () => demo?.close()],
       ["next", () => app.close()],

@@ -50,6 +50,15 @@ export class CatalogRuntime {
   /** The current snapshot: never waits. */
   readonly get = (): Catalog => this.snapshot;
 
+  /** The provider name of a deployment in the current snapshot (metrics labels), or "unknown". */
+  providerNameOf(deploymentId: string): string {
+    for (const m of this.snapshot.models) {
+      const d = m.deployments.find((x) => x.id === deploymentId);
+      if (d) return d.provider.name;
+    }
+    return "unknown";
+  }
+
   /** Reloads from the database now (after an edit); concurrent calls share one load. */
   refresh(): Promise<void> {
     this.loading ??= (async () => {

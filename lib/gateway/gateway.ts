@@ -31,6 +31,10 @@ export interface GatewayOptions {
   /** Where usage records go; a private recorder on getDb when omitted. Flushed by close(). */
   usage?: UsageRecorder;
   timeouts?: PipelineDeps["timeouts"];
+  /** Live deployment health (lib/routing/health.ts); without it every deployment counts as healthy. */
+  health?: PipelineDeps["health"];
+  /** Routing policies in force (lib/routing/policies.ts); without them, priority order. */
+  policies?: PipelineDeps["policies"];
 }
 
 export interface Gateway {
@@ -51,7 +55,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const lastUsed = new LastUsedRecorder(opts.getDb, opts.lastUsedIntervalMs);
   const empty = new Catalog([]);
   const usage = opts.usage ?? new UsageRecorder({ getDb: async () => opts.getDb() });
-  const pipeline: PipelineDeps = { catalog: opts.catalog ?? (() => empty), usage, timeouts: opts.timeouts };
+  const pipeline: PipelineDeps = {
+    catalog: opts.catalog ?? (() => empty),
+    usage,
+    timeouts: opts.timeouts,
+    health: opts.health,
+    policies: opts.policies,
+  };
   const deps: GatewayDeps = { keyCache, lastUsed, pipeline };
   const unsubscribe = await listenForRevocations(keyCache, opts.store);
   lastUsed.start();

@@ -10,8 +10,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import { AppError } from "@/lib/errors";
-import type { Catalog, CatalogDeployment, CatalogModel } from "@/lib/catalog/catalog";
+import type { Catalog, CatalogDeployment } from "@/lib/catalog/catalog";
 import { log } from "@/lib/observability/log";
+import { recordRelayOutcome } from "@/lib/observability/metrics";
+import { observationFromAttempt, type HealthTracker } from "@/lib/routing/health";
+import type { RoutingPolicy } from "@/lib/routing/policy";
+import { parseRequestPreferences } from "@/lib/routing/preferences";
+import { NO_HEALTH, routeRequest, type Route } from "@/lib/routing/route";
 import type { UsageRecordInput, UsageRecorder } from "@/lib/usage/recorder";
 import {
   callUpstream,
@@ -43,7 +48,15 @@ export interface PipelineDeps {
   catalog: () => Catalog;
   usage: UsageRecorder;
   timeouts?: Partial<RelayTimeouts>;
+  /** Live health per deployment (circuit breaker, cooldowns, scores); none: every deployment is healthy. */
+  health?: Pick<HealthTracker, "isAvailable" | "snapshot" | "observe" | "tryAcquireTrial" | "releaseTrial">;
+  /** The routing policies in force for a workspace; none: the default (priority order). */
+  policies?: {
+    get(tenantId: string): Promise<{ tenant: RoutingPolicy | null; platform: RoutingPolicy | null }>;
+  };
 }
+
+const NO_POLICIES = { tenant: null, platform: null };
 
 export interface Attempt {
   deploymentId: string;
@@ -80,20 +93,6 @@ const MAX_ERROR_BODY = 64 * 1024;
 
 // ---------- step 1-2: model and candidates ----------
 
-function resolveModel(catalog: Catalog, name: string, kind: "chat" | "embeddings"): CatalogModel {
-  const model = catalog.resolve(name);
-  if (!model || model.kind !== kind) {
-    throw new AppError(
-      "model_not_found",
-      `The model \`${name}\` does not exist or you do not have access to it.`,
-      {
-        param: "model",
-      },
-    );
-  }
-  return model;
-}
-
 /** What the request needs from a deployment. */
 function requiredCapabilities(body: ChatRequest): string[] {
   const need: string[] = [];
@@ -109,20 +108,36 @@ function requiredCapabilities(body: ChatRequest): string[] {
   return need;
 }
 
-/**
- * The routing seam: the deployments to try, in order. Today: the model's enabled deployments in priority order,
- * filtered by the capabilities the request needs. The routing issue replaces this with policies and health.
- */
-export function selectCandidates(model: CatalogModel, need: string[]): CatalogDeployment[] {
-  const able = model.deployments.filter((d) => need.every((c) => d.capabilities.has(c)));
-  if (able.length === 0) {
-    throw new AppError(
-      "invalid_request",
-      `No deployment of \`${model.name}\` supports ${need.join(", ")}, which this request uses.`,
-      { param: need.includes("tools") ? "tools" : need.includes("vision") ? "messages" : "response_format" },
-    );
-  }
-  return able;
+/** Plans the request: policy, preferences, fallbacks and health decide the deployments to try (lib/routing). */
+async function planCall(
+  call: Call,
+  kind: "chat" | "embeddings",
+  model: string,
+  need: string[],
+  body: unknown,
+) {
+  const prefs = parseRequestPreferences(call.req.headers, body);
+  const policies = call.deps.policies ? await call.deps.policies.get(call.ctx.tenant.id) : NO_POLICIES;
+  return routeRequest({
+    catalog: call.deps.catalog(),
+    kind,
+    requestedModel: model,
+    need,
+    prefs,
+    policies,
+    health: call.deps.health ?? NO_HEALTH,
+  });
+}
+
+function timeoutsFor(call: Call, route: Route): RelayTimeouts {
+  return { ...DEFAULT_TIMEOUTS, ...call.deps.timeouts, ...route.models[0]!.plan.timeouts };
+}
+
+/** Feeds an attempt's outcome to the health tracker (the client's own errors and aborts say nothing). */
+function observe(call: Call, attempt: Attempt, ttftMs?: number): void {
+  const o = observationFromAttempt(attempt, ttftMs);
+  if (o) call.deps.health?.observe(o);
+  else call.deps.health?.releaseTrial(attempt.deploymentId);
 }
 
 function targetOf(d: CatalogDeployment): UpstreamTarget {
@@ -271,6 +286,8 @@ async function tryDeployment(
   up: UpstreamRequest,
   opts: { signal: AbortSignal; adapter: ChatAdapter; timeouts: DispatchTimeouts },
 ): Promise<Tried> {
+  // A half-open circuit admits a few trial requests; the others skip it.
+  if (call.deps.health && !call.deps.health.tryAcquireTrial(d.id)) return { kind: "next" };
   const t0 = performance.now();
   const attempt: Attempt = {
     deploymentId: d.id,
@@ -290,6 +307,7 @@ async function tryDeployment(
       message: (err as Error).message,
       ms: Math.round(performance.now() - t0),
     });
+    observe(call, attempt);
     return { kind: "next" };
   }
   if (response.statusCode < 400) return { kind: "ok", response, attempt, t0 };
@@ -309,6 +327,7 @@ async function tryDeployment(
     status: response.statusCode,
     providerRequestId: info.providerRequestId,
   });
+  observe(call, attempt);
   if (RETRYABLE_STATUS(response.statusCode)) return { kind: "next" };
   const { status, body } = upstreamErrorResponse(info);
   rec.status = status;
@@ -325,9 +344,8 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
   const rec = newRecord(call, "chat", body.model, stream);
   const attempts: Attempt[] = [];
   try {
-    const model = resolveModel(call.deps.catalog(), body.model, "chat");
-    rec.modelId = model.id;
-    const candidates = selectCandidates(model, requiredCapabilities(body));
+    const route = await planCall(call, "chat", body.model, requiredCapabilities(body), body);
+    rec.modelId = route.modelId;
     const tctx: TranslateContext = {
       id: `chatcmpl-${randomBytes(12).toString("base64url")}`,
       model: body.model,
@@ -335,10 +353,10 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
       includeReasoning: body.reasoning_effort != null,
     };
     const abort = abortOnClientClose(call.res);
-    const timeouts = { ...DEFAULT_TIMEOUTS, ...call.deps.timeouts };
+    const timeouts = timeoutsFor(call, route);
     const upstreamBody = withoutRelayFields(body);
 
-    for (const d of candidates) {
+    for (const d of route.candidates) {
       if (abort.signal.aborted) break;
       const adapter = adapterFor(d.provider.protocol);
       const tried = await tryDeployment(
@@ -371,6 +389,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
             message: (err as Error).message,
             ms: Math.round(performance.now() - t0),
           });
+          observe(call, attempt);
           continue;
         }
         const { completion, usage } = adapter.parseChatResponse(parsed, tctx);
@@ -380,6 +399,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
         rec.estimated = usage === null;
         completion.usage = toOpenAIUsage(u);
         attempt.ms = Math.round(performance.now() - t0);
+        observe(call, attempt, attempt.ms);
         rec.ttfbMs = attempt.ms;
         rec.status = 200;
         sendJsonWith(call.res, 200, completion, relayHeaders(d, attempts.length));
@@ -399,13 +419,17 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
         timeouts.firstTokenMs,
       );
       attempt.ms = Math.round(performance.now() - t0);
+      if (outcome.failure) {
+        Object.assign(attempt, {
+          outcome: outcome.failure.outcome,
+          status: outcome.failure.status,
+          message: outcome.failure.message,
+        });
+      }
+      if (outcome.clientGone) call.deps.health?.releaseTrial(d.id);
+      else observe(call, attempt, outcome.firstChunkAt ? Math.round(outcome.firstChunkAt - t0) : undefined);
       if (outcome.committed) return;
-      Object.assign(attempt, {
-        outcome: outcome.failure.outcome,
-        status: outcome.failure.status,
-        message: outcome.failure.message,
-      });
-      if (outcome.failure.status !== undefined && !RETRYABLE_STATUS(outcome.failure.status)) {
+      if (outcome.failure?.status !== undefined && !RETRYABLE_STATUS(outcome.failure.status)) {
         const { status, body: errBody } = upstreamErrorResponse(outcome.failure.info!);
         rec.status = status;
         sendJsonWith(call.res, status, errBody, relayHeaders(d, attempts.length));
@@ -435,6 +459,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
     rec.attemptLog = attempts;
     rec.totalMs = Math.round(performance.now() - started);
     call.deps.usage.record(rec);
+    recordRelayOutcome(rec);
   }
 }
 
@@ -453,12 +478,16 @@ function sendJsonWith(
   res.end(text);
 }
 
-type StreamOutcome =
-  | { committed: true }
-  | {
-      committed: false;
-      failure: { outcome: Attempt["outcome"]; status?: number; message: string; info?: UpstreamErrorInfo };
-    };
+interface StreamOutcome {
+  /** Bytes reached the client: no failover any more. */
+  committed: boolean;
+  /** When the first chunk went out (performance.now()). */
+  firstChunkAt?: number;
+  /** The client went away (says nothing about the provider's health). */
+  clientGone?: boolean;
+  /** What went wrong, before or after the first byte. */
+  failure?: { outcome: Attempt["outcome"]; status?: number; message: string; info?: UpstreamErrorInfo };
+}
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -490,6 +519,7 @@ async function streamThrough(
   const clientWantsUsage = body.stream_options?.include_usage === true;
   const delivered: string[] = [];
   let committed = false;
+  let firstChunkAt: number | undefined;
 
   const firstToken = setTimeout(() => {
     if (!committed)
@@ -534,7 +564,8 @@ async function streamThrough(
       if (!committed) {
         committed = true;
         clearTimeout(firstToken);
-        rec.ttfbMs = Math.round(performance.now() - started);
+        firstChunkAt = performance.now();
+        rec.ttfbMs = Math.round(firstChunkAt - started);
         res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts.length) });
       }
       await write(out);
@@ -552,7 +583,8 @@ async function streamThrough(
     if (!committed) {
       // A complete answer with no content at all (e.g. blocked): still a valid stream.
       committed = true;
-      rec.ttfbMs = Math.round(performance.now() - started);
+      firstChunkAt = performance.now();
+      rec.ttfbMs = Math.round(firstChunkAt - started);
       res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts.length) });
     }
     const u = finishWithUsage();
@@ -563,7 +595,7 @@ async function streamThrough(
     }
     rec.status = 200;
     res.end(SSE_DONE);
-    return { committed: true };
+    return { committed: true, firstChunkAt };
   } catch (err) {
     clearTimeout(firstToken);
     const clientGone = res.destroyed || (res.writableEnded === false && res.socket?.destroyed === true);
@@ -583,7 +615,7 @@ async function streamThrough(
     if (clientGone) {
       rec.status = 499;
       rec.errorCode = "client_closed";
-      return { committed: true };
+      return { committed: true, clientGone: true };
     }
     // Bytes already went out: end with an error event, never a clean-looking end.
     rec.status = 200;
@@ -592,7 +624,11 @@ async function streamThrough(
     res.end(
       `data: ${JSON.stringify({ error: { message, type: info?.type ?? "server_error", code: rec.errorCode, param: null } })}\n\n${SSE_DONE}`,
     );
-    return { committed: true };
+    return {
+      committed: true,
+      firstChunkAt,
+      failure: { outcome: info ? "stream_error" : classifyFailure(err), status: info?.status, message },
+    };
   } finally {
     clearTimeout(firstToken);
   }
@@ -615,11 +651,11 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
   const rec = newRecord(call, "embeddings", body.model, false);
   const attempts: Attempt[] = [];
   try {
-    const model = resolveModel(call.deps.catalog(), body.model, "embeddings");
-    rec.modelId = model.id;
+    const route = await planCall(call, "embeddings", body.model, [], body);
+    rec.modelId = route.modelId;
     const abort = abortOnClientClose(call.res);
-    const timeouts = { ...DEFAULT_TIMEOUTS, ...call.deps.timeouts };
-    for (const d of model.deployments) {
+    const timeouts = timeoutsFor(call, route);
+    for (const d of route.candidates) {
       const adapter = adapterFor(d.provider.protocol);
       if (!adapter.buildEmbeddingsRequest || !adapter.parseEmbeddingsResponse) continue;
       const tried = await tryDeployment(
@@ -638,6 +674,7 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
       if (tried.kind === "answered") return;
       const text = await readText(tried.response.body, 256 * 1024 * 1024);
       tried.attempt.ms = Math.round(performance.now() - tried.t0);
+      observe(call, tried.attempt, tried.attempt.ms);
       const { response: out, usage } = adapter.parseEmbeddingsResponse(JSON.parse(text), body);
       out.model = body.model;
       if (usage) applyUsage(rec, usage);
@@ -648,7 +685,7 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
       return;
     }
     if (attempts.length === 0) {
-      throw new AppError("invalid_request", `No deployment of \`${model.name}\` serves embeddings.`, {
+      throw new AppError("invalid_request", `No deployment of \`${body.model}\` serves embeddings.`, {
         param: "model",
       });
     }
@@ -662,5 +699,6 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
     rec.attemptLog = attempts;
     rec.totalMs = Math.round(performance.now() - started);
     call.deps.usage.record(rec);
+    recordRelayOutcome(rec);
   }
 }
