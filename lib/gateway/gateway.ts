@@ -18,6 +18,9 @@ import type { GatewayDeps } from "./types";
 import { Catalog } from "@/lib/catalog/catalog";
 import { UsageRecorder } from "@/lib/usage/recorder";
 import type { PipelineDeps } from "./pipeline";
+import { recordRateLimitRejection } from "@/lib/observability/metrics";
+import { ResponseCache } from "@/lib/routing/cache";
+import { RateLimiter } from "@/lib/routing/rate-limit";
 
 export interface GatewayOptions {
   getDb: () => Db | Promise<Db>;
@@ -61,6 +64,16 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     timeouts: opts.timeouts,
     health: opts.health,
     policies: opts.policies,
+    rateLimiter: new RateLimiter({
+      store: opts.store,
+      onRejected: (scope, kind, tenantId) =>
+        recordRateLimitRejection({
+          workspace: tenantId,
+          scope: scope === "tenant" ? "workspace" : "key",
+          kind,
+        }),
+    }),
+    cache: new ResponseCache({ store: opts.store }),
   };
   const deps: GatewayDeps = { keyCache, lastUsed, pipeline };
   const unsubscribe = await listenForRevocations(keyCache, opts.store);

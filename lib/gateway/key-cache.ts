@@ -186,7 +186,19 @@ export function createDbKeyLoader(getDatabase: () => Db | Promise<Db>): KeyLoade
           name: true,
           revokedAt: true,
           expiresAt: true,
-          tenant: { select: { id: true, slug: true, name: true } },
+          rpmLimit: true,
+          tpmLimit: true,
+          tenant: {
+            select: {
+              id: true,
+              slug: true,
+              name: true,
+              rpmLimit: true,
+              tpmLimit: true,
+              cacheEnabled: true,
+              cacheTtlSeconds: true,
+            },
+          },
         },
       });
     } catch (err) {
@@ -195,7 +207,10 @@ export function createDbKeyLoader(getDatabase: () => Db | Promise<Db>): KeyLoade
     }
     if (!row) return null;
     return {
-      ctx: { key: { id: row.id, tenantId: row.tenantId, name: row.name }, tenant: row.tenant },
+      ctx: {
+        key: { id: row.id, tenantId: row.tenantId, name: row.name, rpmLimit: row.rpmLimit, tpmLimit: row.tpmLimit },
+        tenant: row.tenant,
+      },
       revokedAt: row.revokedAt?.getTime() ?? null,
       expiresAt: row.expiresAt?.getTime() ?? null,
     };

@@ -17,6 +17,16 @@ import { observationFromAttempt, type HealthTracker } from "@/lib/routing/health
 import type { RoutingPolicy } from "@/lib/routing/policy";
 import { parseRequestPreferences } from "@/lib/routing/preferences";
 import { NO_HEALTH, routeRequest, type Route } from "@/lib/routing/route";
+import { estimateTokensForLimit, type Admission, type RateLimiter } from "@/lib/routing/rate-limit";
+import {
+  cacheHeaders,
+  CompletionAccumulator,
+  completionToSseFrames,
+  planCache,
+  replayCompletion,
+  type CachePlan,
+  type ResponseCache,
+} from "@/lib/routing/cache";
 import type { UsageRecordInput, UsageRecorder } from "@/lib/usage/recorder";
 import {
   callUpstream,
@@ -54,6 +64,10 @@ export interface PipelineDeps {
   policies?: {
     get(tenantId: string): Promise<{ tenant: RoutingPolicy | null; platform: RoutingPolicy | null }>;
   };
+  /** Per-key and per-workspace RPM/TPM limits; none: unlimited. */
+  rateLimiter?: RateLimiter;
+  /** The exact-match response cache (workspaces opt in); none: no caching. */
+  cache?: ResponseCache;
 }
 
 const NO_POLICIES = { tenant: null, platform: null };
@@ -151,6 +165,40 @@ function targetOf(d: CatalogDeployment): UpstreamTarget {
   };
 }
 
+/**
+ * Rate limits, before any provider is called: a 429 with Retry-After and x-ratelimit-* when a limit is reached;
+ * otherwise the headers go on the response. The prompt is only tokenized when a token limit applies.
+ */
+async function admit(
+  call: Call,
+  body: { messages?: ChatRequest["messages"] },
+  extra: object,
+): Promise<Admission | null> {
+  const { rateLimiter } = call.deps;
+  if (!rateLimiter) return null;
+  const { key, tenant } = call.ctx;
+  const limits = {
+    keyRpm: key.rpmLimit,
+    keyTpm: key.tpmLimit,
+    tenantRpm: tenant.rpmLimit,
+    tenantTpm: tenant.tpmLimit,
+  };
+  const countTokens = Boolean(limits.keyTpm || limits.tenantTpm);
+  const estimatedTokens = countTokens
+    ? estimateTokensForLimit(estimatePromptTokens(body.messages ?? []), extra)
+    : 0;
+  const admission = await rateLimiter.admit({ keyId: key.id, tenantId: tenant.id, limits, estimatedTokens });
+  for (const [k, v] of Object.entries(admission.headers)) call.res.setHeader(k, v);
+  return admission;
+}
+
+/** Settles the rate-limit buckets with what the request really used (everything back if no provider was called). */
+function settle(admission: Admission | null, rec: UsageRecordInput): void {
+  if (!admission) return;
+  if (rec.attempts === 0 && !rec.cacheHit) void admission.release();
+  else void admission.reconcile(rec.inputTokens + rec.outputTokens);
+}
+
 // ---------- helpers ----------
 
 async function readText(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
@@ -236,6 +284,7 @@ function newRecord(
     outputTokens: 0,
     reasoningTokens: 0,
     estimated: false,
+    cacheHit: false,
     ttfbMs: null,
     totalMs: 0,
     status: 0,
@@ -343,15 +392,20 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
   const stream = body.stream === true;
   const rec = newRecord(call, "chat", body.model, stream);
   const attempts: Attempt[] = [];
+  let admission: Admission | null = null;
   try {
     const route = await planCall(call, "chat", body.model, requiredCapabilities(body), body);
     rec.modelId = route.modelId;
+    admission = await admit(call, body, body);
     const tctx: TranslateContext = {
       id: `chatcmpl-${randomBytes(12).toString("base64url")}`,
       model: body.model,
       created: Math.floor(Date.now() / 1000),
       includeReasoning: body.reasoning_effort != null,
     };
+    const cachePlan = await serveFromCache(call, body, tctx, rec);
+    if (cachePlan === "served") return;
+
     const abort = abortOnClientClose(call.res);
     const timeouts = timeoutsFor(call, route);
     const upstreamBody = withoutRelayFields(body);
@@ -403,6 +457,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
         rec.ttfbMs = attempt.ms;
         rec.status = 200;
         sendJsonWith(call.res, 200, completion, relayHeaders(d, attempts.length));
+        if (cachePlan?.write) void call.deps.cache!.save(cachePlan, { completion, servedBy: servedBy(d) });
         return;
       }
 
@@ -417,6 +472,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
         rec,
         started,
         timeouts.firstTokenMs,
+        cachePlan,
       );
       attempt.ms = Math.round(performance.now() - t0);
       if (outcome.failure) {
@@ -460,7 +516,60 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
     rec.totalMs = Math.round(performance.now() - started);
     call.deps.usage.record(rec);
     recordRelayOutcome(rec);
+    settle(admission, rec);
   }
+}
+
+function servedBy(d: CatalogDeployment) {
+  return { provider: d.provider.name, deploymentId: d.id, upstreamModel: d.upstreamModel };
+}
+
+/**
+ * The response cache (opt-in per workspace, steered by the x-switchyard-cache header): on a hit the stored answer
+ * is replayed, as JSON or as a short stream, with no provider call. Returns "served", or the plan for storing the
+ * answer that is about to be fetched (null: no caching for this request).
+ */
+async function serveFromCache(
+  call: Call,
+  body: ChatRequest,
+  tctx: TranslateContext,
+  rec: UsageRecordInput,
+): Promise<CachePlan | null | "served"> {
+  const { cache } = call.deps;
+  if (!cache) return null;
+  const { tenant } = call.ctx;
+  const plan = planCache({
+    tenantId: tenant.id,
+    body,
+    settings: { enabled: tenant.cacheEnabled ?? false, ttlSeconds: tenant.cacheTtlSeconds },
+    header: call.req.headers["x-switchyard-cache"],
+  });
+  if (!plan) return null;
+  const hit = await cache.lookup(plan);
+  for (const [k, v] of Object.entries(cacheHeaders(plan, hit))) call.res.setHeader(k, v);
+  if (!hit) return plan;
+
+  const completion = replayCompletion(hit, tctx.id, tctx.created);
+  completion.model = tctx.model;
+  const u = completion.usage;
+  rec.cacheHit = true;
+  rec.status = 200;
+  rec.ttfbMs = 0;
+  rec.inputTokens = u?.prompt_tokens ?? 0;
+  rec.cachedInputTokens = u?.prompt_tokens_details?.cached_tokens ?? 0;
+  rec.outputTokens = u?.completion_tokens ?? 0;
+  rec.reasoningTokens = u?.completion_tokens_details?.reasoning_tokens ?? 0;
+  if (body.stream === true) {
+    call.res.writeHead(200, SSE_HEADERS);
+    call.res.end(
+      completionToSseFrames(completion, { includeUsage: body.stream_options?.include_usage === true }).join(
+        "",
+      ),
+    );
+  } else {
+    sendJsonWith(call.res, 200, completion, {});
+  }
+  return "served";
 }
 
 function sendJsonWith(
@@ -512,6 +621,7 @@ async function streamThrough(
   rec: UsageRecordInput,
   started: number,
   firstTokenMs: number,
+  cachePlan: CachePlan | null,
 ): Promise<StreamOutcome> {
   const { res } = call;
   const parser = new SseParser();
@@ -520,6 +630,7 @@ async function streamThrough(
   const delivered: string[] = [];
   let committed = false;
   let firstChunkAt: number | undefined;
+  const accumulator = cachePlan?.write ? new CompletionAccumulator() : null;
 
   const firstToken = setTimeout(() => {
     if (!committed)
@@ -534,6 +645,7 @@ async function streamThrough(
 
   const frame = (chunk: ChatCompletionChunk): string | null => {
     if (chunk.choices.length === 0) return null; // the usage chunk: re-emitted by us at the end when asked for
+    accumulator?.push(chunk);
     for (const c of chunk.choices) {
       if (c.delta.content) delivered.push(c.delta.content);
       if (c.delta.tool_calls)
@@ -595,6 +707,8 @@ async function streamThrough(
     }
     rec.status = 200;
     res.end(SSE_DONE);
+    const completion = accumulator?.toCompletion(toOpenAIUsage(u));
+    if (completion && cachePlan) void call.deps.cache!.save(cachePlan, { completion, servedBy: servedBy(d) });
     return { committed: true, firstChunkAt };
   } catch (err) {
     clearTimeout(firstToken);
@@ -650,9 +764,11 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
   const started = performance.now();
   const rec = newRecord(call, "embeddings", body.model, false);
   const attempts: Attempt[] = [];
+  let admission: Admission | null = null;
   try {
     const route = await planCall(call, "embeddings", body.model, [], body);
     rec.modelId = route.modelId;
+    admission = await admit(call, {}, {});
     const abort = abortOnClientClose(call.res);
     const timeouts = timeoutsFor(call, route);
     for (const d of route.candidates) {
@@ -700,5 +816,6 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
     rec.totalMs = Math.round(performance.now() - started);
     call.deps.usage.record(rec);
     recordRelayOutcome(rec);
+    settle(admission, rec);
   }
 }

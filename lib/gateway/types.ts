@@ -5,8 +5,17 @@ import type { PipelineDeps } from "./pipeline";
 
 /** Who is calling: set by withApiKey, passed to every authenticated relay handler. */
 export interface ApiKeyContext {
-  key: { id: string; tenantId: string; name: string };
-  tenant: { id: string; slug: string; name: string };
+  key: { id: string; tenantId: string; name: string; rpmLimit?: number | null; tpmLimit?: number | null };
+  tenant: {
+    id: string;
+    slug: string;
+    name: string;
+    rpmLimit?: number | null;
+    tpmLimit?: number | null;
+    /** Exact-match response cache opt-in and TTL (lib/routing/cache.ts). */
+    cacheEnabled?: boolean;
+    cacheTtlSeconds?: number;
+  };
 }
 
 /** What the key cache holds for a hash. Times are epoch milliseconds. */

@@ -45,7 +45,7 @@ export interface RateLimiterOptions {
   /** The shared store; the process-wide one by default. */
   store?: Store | (() => Store);
   /** Counts refusals (metrics). */
-  onRejected?: (scope: LimitScope, kind: LimitKind) => void;
+  onRejected?: (scope: LimitScope, kind: LimitKind, tenantId: string) => void;
   /** A fixed clock for tests; by default the store's own (Redis TIME: one clock for every instance). */
   now?: () => number;
 }
@@ -174,7 +174,7 @@ export class RateLimiter {
       { now: now?.() },
     );
     const headers = rateLimitHeaders(buckets, results);
-    if (!allowed) throw this.refusal(buckets, results, headers);
+    if (!allowed) throw this.refusal(req.tenantId, buckets, results, headers);
 
     let settled = false;
     const settle = async (adjust: TokenAdjustment[]) => {
@@ -206,12 +206,17 @@ export class RateLimiter {
     };
   }
 
-  private refusal(buckets: Bucket[], results: TakeResult[], headers: Record<string, string>): AppError {
+  private refusal(
+    tenantId: string,
+    buckets: Bucket[],
+    results: TakeResult[],
+    headers: Record<string, string>,
+  ): AppError {
     const refused = buckets.flatMap((b, i) => (results[i]!.allowed ? [] : [{ b, r: results[i]! }]));
     const waitMs = Math.max(
       ...refused.map(({ r }) => (Number.isFinite(r.retryAfterMs) ? r.retryAfterMs : 60_000)),
     );
-    for (const { b } of refused) this.opts.onRejected?.(b.scope, b.kind);
+    for (const { b } of refused) this.opts.onRejected?.(b.scope, b.kind, tenantId);
     const what = refused
       .map(
         ({ b, r }) =>

@@ -26,6 +26,7 @@ export interface UsageRecordInput {
   outputTokens: number;
   reasoningTokens: number;
   estimated: boolean;
+  cacheHit: boolean;
   ttfbMs: number | null;
   totalMs: number;
   status: number;
