@@ -4,7 +4,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@/lib/db/client";
 import type { Store } from "@/lib/store";
 import { newId } from "@/lib/ids";
-import { sendError, requestIdFor } from "./http";
+import { sendError } from "./http";
+
+/** A caller's own trace id is echoed back when it is short and plain. */
+const SANE_CLIENT_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 import {
   KeyCache,
   createDbKeyLoader,
@@ -84,8 +87,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     // back separately (a reused or forged id must never collide with another request's record).
     const requestId = newId("req");
     res.setHeader("x-request-id", requestId);
-    const clientId = requestIdFor(req);
-    if (clientId !== requestId && !clientId.startsWith("req_"))
+    const clientId = req.headers["x-request-id"];
+    if (typeof clientId === "string" && SANE_CLIENT_ID.test(clientId)) res.setHeader("x-client-request-id", clientId);
       res.setHeader("x-client-request-id", clientId);
     const route = matchRoute(req.method, req.url);
     if (typeof route !== "function") return sendError(res, route, requestId);

@@ -90,8 +90,7 @@ export class UsageRecorder {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.batchSize);
       try {
-        const db = await this.opts.getDb();
-        await db.usageRecord.createMany({ data: batch.map(toRow), skipDuplicates: true });
+        await insertBatch(await this.opts.getDb(), batch);
         this.queue.splice(0, batch.length);
         this.failures = 0;
       } catch (err) {
@@ -159,6 +158,17 @@ export class UsageRecorder {
   }
 }
 
-function toRow(r: UsageRecordInput) {
-  return { ...r, attemptLog: r.attemptLog as object[] };
+/**
+ * One statement per batch: the rows travel as one JSON parameter and PostgreSQL expands them. Measured in the
+ * benchmark, Prisma's createMany for the same batch cost about 3x the CPU (its query compiler and per-row
+ * parameters) on the same thread as the relay. Ids are unique request ids, so a retry cannot double-count.
+ */
+async function insertBatch(db: Db, batch: UsageRecordInput[]): Promise<void> {
+  const rows = JSON.stringify(batch, (_key, value: unknown) =>
+    typeof value === "bigint" ? value.toString() : value,
+  );
+  await db.$executeRawUnsafe(
+    `INSERT INTO "UsageRecord" SELECT * FROM json_populate_recordset(NULL::"UsageRecord", $1::json) ON CONFLICT (id) DO NOTHING`,
+    rows,
+  );
 }
