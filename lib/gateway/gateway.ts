@@ -88,8 +88,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     const requestId = newId("req");
     res.setHeader("x-request-id", requestId);
     const clientId = req.headers["x-request-id"];
-    if (typeof clientId === "string" && SANE_CLIENT_ID.test(clientId)) res.setHeader("x-client-request-id", clientId);
+    if (typeof clientId === "string" && SANE_CLIENT_ID.test(clientId)) {
       res.setHeader("x-client-request-id", clientId);
+    }
     const route = matchRoute(req.method, req.url);
     if (typeof route !== "function") return sendError(res, route, requestId);
     route({ req, res, requestId, deps }).catch((err: unknown) => sendError(res, err, requestId));
