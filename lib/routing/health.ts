@@ -255,7 +255,10 @@ export class HealthTracker {
     if (!this.isAvailable(id)) return 0;
     this.decayTo(s, now);
     const availability = s.circuit === "half-open" ? 0.5 : 1;
-    const errors = (1 - s.failures / (s.requests + 1)) ** 2; // one phantom success: a lone failure is not 100%
+    // Errors lower the score only with enough recent volume to judge: a lone failure must not take a deployment
+    // out of rotation (it would then never see the traffic that lets its circuit open or close). Below the
+    // volume the circuit breaker's consecutive-failure rule decides.
+    const errors = s.requests >= this.o.minRequests ? (1 - s.failures / (s.requests + 1)) ** 2 : 1;
     const ratio = this.latencyRatio(id, s, peers, now);
     return availability * errors * (ratio === null ? 1 : latencyMultiplier(ratio));
   }

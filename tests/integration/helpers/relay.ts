@@ -19,7 +19,9 @@ import { startFakeProviders, type FakeUpstream } from "@/lib/fake-upstream";
 import { createGateway, type Gateway } from "@/lib/gateway";
 import type { PipelineDeps } from "@/lib/gateway/pipeline";
 import { newId } from "@/lib/ids";
-import { createMemoryStore } from "@/lib/store";
+import { createMemoryStore, type Store } from "@/lib/store";
+import { HealthTracker, type HealthOptions } from "@/lib/routing/health";
+import { PolicyCache } from "@/lib/routing/policies";
 import { apiKeyHint, generateApiKey, hashApiKey } from "@/lib/tenancy/key-format";
 import { UsageRecorder } from "@/lib/usage/recorder";
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from "./db";
@@ -35,6 +37,14 @@ export interface Relay {
   backup: FakeUpstream;
   gateway: Gateway;
   usage: UsageRecorder;
+  health: HealthTracker;
+  /** Moves the health tracker's clock forward (cooldowns, circuit cool-offs, latency windows). */
+  advance(ms: number): void;
+  /** Mounts another gateway instance on the same database and catalog (a second app instance). */
+  addInstance(opts: {
+    store: Store;
+    health?: HealthOptions;
+  }): Promise<{ baseURL: string; health: HealthTracker }>;
   close(): Promise<void>;
 }
 
@@ -66,6 +76,14 @@ export function relayCatalog(primary: string, backup: string) {
         baseUrl: `${backup}/v1`,
         apiKey: "sk-fake-backup",
         region: "us",
+      },
+      {
+        name: "fake-eu",
+        protocol: "openai",
+        vendor: "openai",
+        baseUrl: `${backup}/v1`,
+        apiKey: "sk-fake-eu",
+        region: "eu-west",
       },
     ],
     models: [
@@ -120,12 +138,44 @@ export function relayCatalog(primary: string, backup: string) {
         ],
       },
       { name: "text-only", deployments: [{ provider: "fake-openai", upstreamModel: "plain" }] },
+      // Routing scenarios: A on the primary fake (cheaper), B on the backup fake, both in the US.
+      {
+        name: "ha-test",
+        deployments: [
+          {
+            provider: "fake-openai",
+            upstreamModel: "a-model",
+            priority: 0,
+            prices: { input: 1, output: 1 },
+            capabilities: CAPS,
+          },
+          {
+            provider: "fake-backup",
+            upstreamModel: "b-model",
+            priority: 1,
+            prices: { input: 5, output: 5 },
+            capabilities: CAPS,
+          },
+        ],
+      },
+      {
+        name: "region-test",
+        deployments: [
+          { provider: "fake-openai", upstreamModel: "us-model", priority: 0, capabilities: CAPS },
+          { provider: "fake-eu", upstreamModel: "eu-model", priority: 1, capabilities: CAPS },
+        ],
+      },
     ],
   });
 }
 
 export async function startRelay(
-  opts: { kind?: TestDatabaseKind; timeouts?: PipelineDeps["timeouts"] } = {},
+  opts: {
+    kind?: TestDatabaseKind;
+    timeouts?: PipelineDeps["timeouts"];
+    store?: Store;
+    health?: HealthOptions;
+  } = {},
 ): Promise<Relay> {
   const db = await createTestDatabase(opts.kind ?? "pglite");
   const [primary, backup] = await Promise.all([startFakeProviders(), startFakeProviders()]);
@@ -142,17 +192,39 @@ export async function startRelay(
     data: { id: keyId, tenantId, name: "relay", hash: hashApiKey(key), hint: apiKeyHint(key) },
   });
 
+  let offset = 0;
+  const now = () => Date.now() + offset;
+  const closers: Array<() => Promise<void>> = [];
+
+  async function mount(store: Store, healthOpts: HealthOptions | undefined, usage?: UsageRecorder) {
+    const health = new HealthTracker({ now, ...healthOpts, store });
+    await health.start();
+    const policies = new PolicyCache(async () => db.prisma, 0);
+    await policies.start(store);
+    const gateway = await createGateway({
+      getDb: () => db.prisma,
+      store,
+      catalog: catalog.get,
+      usage,
+      timeouts: opts.timeouts,
+      health,
+      policies,
+    });
+    const server = http.createServer(gateway.handle);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    closers.push(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await gateway.close();
+      await policies.stop();
+      await health.stop();
+    });
+    return { gateway, health, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
+
   const usage = new UsageRecorder({ getDb: async () => db.prisma, intervalMs: 50 });
-  const gateway = await createGateway({
-    getDb: () => db.prisma,
-    store: createMemoryStore(),
-    catalog: catalog.get,
-    usage,
-    timeouts: opts.timeouts,
-  });
-  const server = http.createServer(gateway.handle);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const first = await mount(opts.store ?? createMemoryStore(), opts.health, usage);
+  const { gateway, health, base } = first;
   return {
     base,
     baseURL: `${base}/api/v1`,
@@ -164,10 +236,16 @@ export async function startRelay(
     backup,
     gateway,
     usage,
+    health,
+    advance: (ms) => {
+      offset += ms;
+    },
+    async addInstance({ store, health: healthOpts }) {
+      const extra = await mount(store, healthOpts);
+      return { baseURL: `${extra.base}/api/v1`, health: extra.health };
+    },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await gateway.close();
+      for (const close of closers.reverse()) await close();
       catalog.stop();
       await Promise.all([primary.close(), backup.close()]);
       await db.drop();
