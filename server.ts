@@ -16,7 +16,7 @@ import { CatalogRuntime, seedCatalog, setProcessCatalog } from "@/lib/catalog/ru
 import { startFakeProviders, type FakeUpstream } from "@/lib/fake-upstream";
 import { closeUpstreamAgent } from "@/lib/gateway/dispatch";
 import { UsageRecorder } from "@/lib/usage/recorder";
-import { setHealthSource } from "@/lib/observability/metrics";
+import { getMetrics, setHealthSource, setStoreStatusSource } from "@/lib/observability/metrics";
 import { getHealthTracker } from "@/lib/routing/health";
 import { PolicyCache, setProcessPolicyCache } from "@/lib/routing/policies";
 
@@ -72,6 +72,8 @@ async function main(): Promise<void> {
   if (recovered > 0) log.info(`recovered ${recovered} spooled usage record(s)`);
 
   const store = getStore();
+  getMetrics(); // process metrics from the start
+  setStoreStatusSource(() => store.status().degraded);
   const health = getHealthTracker(); // started on first use, subscribed to the other instances' events
   setHealthSource(() =>
     health.snapshots().map((h) => ({

@@ -1,10 +1,14 @@
 // The health check behind GET /api/health: the database answers `SELECT 1` within a timeout, or the app is down.
 import { getDbState, type Db, type DatabaseTarget } from "@/lib/db/client";
 import { redactText } from "@/lib/observability/log";
+import type { StoreStatus } from "@/lib/store";
+
+/** Shared state: Redis, or in-process; `degraded` when Redis is configured but unreachable (local state in use). */
+export type StateHealth = { kind: StoreStatus["kind"]; degraded: boolean; since?: string; reason?: string };
 
 export type HealthBody =
-  | { status: "ok"; database: { status: "up"; kind: string; latencyMs: number } }
-  | { status: "error"; database: { status: "down"; kind?: string; error: string } };
+  | { status: "ok"; database: { status: "up"; kind: string; latencyMs: number }; state?: StateHealth }
+  | { status: "error"; database: { status: "down"; kind?: string; error: string }; state?: StateHealth };
 
 export interface HealthResult {
   httpStatus: 200 | 503;
@@ -24,8 +28,23 @@ function describeError(err: unknown): string {
 
 /** Checks the process-wide database, or `opts.db` (tests). Never throws. */
 export async function checkHealth(
-  opts: { db?: Db; kind?: string; timeoutMs?: number } = {},
+  opts: { db?: Db; kind?: string; timeoutMs?: number; store?: () => StoreStatus } = {},
 ): Promise<HealthResult> {
+  const result = await checkDatabase(opts);
+  if (opts.store) {
+    // A degraded store does not fail the check: the instance still serves, on local state, and says so.
+    const s = opts.store();
+    result.body.state = {
+      kind: s.kind,
+      degraded: s.degraded,
+      ...(s.since !== undefined && { since: new Date(s.since).toISOString() }),
+      ...(s.reason !== undefined && { reason: redactText(s.reason) }),
+    };
+  }
+  return result;
+}
+
+async function checkDatabase(opts: { db?: Db; kind?: string; timeoutMs?: number }): Promise<HealthResult> {
   const timeoutMs = opts.timeoutMs ?? 2_000;
   let kind = opts.kind;
   let timer: NodeJS.Timeout | undefined;
