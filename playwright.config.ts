@@ -58,6 +58,7 @@ export default defineConfig({
       DATA_DIR: dataDir,
       ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
       LOG_LEVEL: "warn",
+      METRICS_TOKEN: "e2e-metrics-token",
     },
   },
 });

@@ -64,3 +64,12 @@ test("health reports the database", async ({ request }) => {
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ status: "ok", database: { status: "up" } });
 });
+
+test("the metrics endpoint needs its token and shows relay traffic", async ({ request }) => {
+  expect((await request.get("/api/metrics")).status()).toBe(401);
+  const res = await request.get("/api/metrics", { headers: { Authorization: "Bearer e2e-metrics-token" } });
+  expect(res.status()).toBe(200);
+  const text = await res.text();
+  expect(text).toMatch(/^switchyard_requests_total\{[^}]*model="switchyard-demo"[^}]*status="200"[^}]*\} [1-9]/m);
+  expect(text).toContain("process_resident_memory_bytes");
+});
