@@ -8,8 +8,8 @@
 //  - one usage record per request, however it ends, written off the request path;
 //  - no buffering of a stream: each upstream event is translated and written as it arrives.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomBytes } from "node:crypto";
 import { AppError } from "@/lib/errors";
+import { randomBase62 } from "@/lib/ids";
 import type { Catalog, CatalogDeployment } from "@/lib/catalog/catalog";
 import { log } from "@/lib/observability/log";
 import { recordRelayOutcome } from "@/lib/observability/metrics";
@@ -398,7 +398,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
     rec.modelId = route.modelId;
     admission = await admit(call, body, body);
     const tctx: TranslateContext = {
-      id: `chatcmpl-${randomBytes(12).toString("base64url")}`,
+      id: `chatcmpl-${randomBase62(24)}`,
       model: body.model,
       created: Math.floor(Date.now() / 1000),
       includeReasoning: body.reasoning_effort != null,
