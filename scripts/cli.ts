@@ -6,6 +6,8 @@
 // migrations before any command (so a fresh data dir works), and refuses the embedded database while a server
 // holds it: two processes on one PGlite directory corrupt it.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
 import { ZodError } from "zod";
 import { configuredTarget, connectDatabase, describeTarget, type Db } from "@/lib/db/client";
 import { holdDatabase } from "@/lib/db/lock";
@@ -13,6 +15,11 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/tenancy/api-keys";
 import { getOperatorCtx, type TenantCtx } from "@/lib/tenancy/context";
+import { setKeyLimits, setWorkspaceLimits } from "@/lib/tenancy/limits";
+import { describeWorkspaceRouting } from "@/lib/routing/explain";
+import { savePlatformPolicy, saveWorkspacePolicy } from "@/lib/routing/policies";
+import { policyIssues } from "@/lib/routing/policy";
+import { closeStore, getStore, type Store } from "@/lib/store";
 import { createWorkspaceForEmail, getOperatorCtxForApiKey } from "@/lib/tenancy/operator";
 import { createUserWithWorkspace } from "@/lib/tenancy/users";
 import { listAllWorkspaces } from "@/lib/tenancy/workspaces";
@@ -157,6 +164,118 @@ const commands: Record<string, Command> = {
     },
   },
 
+  "key limits": {
+    synopsis: "--id KEY_ID [--workspace SLUG_OR_ID] [--rpm N|none] [--tpm N|none]",
+    about:
+      "Set an API key's requests and tokens per minute (none removes a limit; every server instance applies it within seconds). Without --rpm/--tpm, show them.",
+    options: { id: str, workspace: str, rpm: str, tpm: str },
+    async run(f, open) {
+      const id = required(f, "id");
+      const workspace = optional(f, "workspace");
+      const input = { rpm: limitFlag(f, "rpm"), tpm: limitFlag(f, "tpm") };
+      const { db } = await open();
+      const ctx: TenantCtx = workspace
+        ? await getOperatorCtx(db, workspace)
+        : await getOperatorCtxForApiKey(db, id);
+      const key = await withStore(() => setKeyLimits(ctx, id, input));
+      return {
+        json: { ...key, workspace: ctx.tenant },
+        text: `API key ${key.id} "${key.name}" in ${ctx.tenant.slug}: rpm ${limitText(key.rpmLimit)}, tpm ${limitText(key.tpmLimit)}.`,
+      };
+    },
+  },
+
+  "workspace limits": {
+    synopsis: "--workspace SLUG_OR_ID [--rpm N|none] [--tpm N|none] [--cache on|off] [--cache-ttl SECONDS]",
+    about:
+      "Set a workspace's requests and tokens per minute (none removes a limit) and its response cache (TTL 1-86400 s); every server instance applies them within seconds. Without flags, show them.",
+    options: { workspace: str, rpm: str, tpm: str, cache: str, "cache-ttl": str },
+    async run(f, open) {
+      const workspace = required(f, "workspace");
+      const cache = optional(f, "cache");
+      if (cache !== undefined && cache !== "on" && cache !== "off")
+        throw new UsageError("--cache must be on or off.");
+      const ttl = optional(f, "cache-ttl");
+      if (ttl !== undefined && !/^\d+$/.test(ttl))
+        throw new UsageError("--cache-ttl must be a whole number of seconds.");
+      const input = {
+        rpm: limitFlag(f, "rpm"),
+        tpm: limitFlag(f, "tpm"),
+        ...(cache !== undefined && { cacheEnabled: cache === "on" }),
+        ...(ttl !== undefined && { cacheTtlSeconds: Number(ttl) }),
+      };
+      const ctx = await getOperatorCtx((await open()).db, workspace);
+      const limits = await withStore(() => setWorkspaceLimits(ctx, input));
+      return {
+        json: { workspace: ctx.tenant, ...limits },
+        text:
+          `Workspace ${ctx.tenant.slug}: rpm ${limitText(limits.rpmLimit)}, tpm ${limitText(limits.tpmLimit)}, ` +
+          `cache ${limits.cacheEnabled ? "on" : "off"} (ttl ${limits.cacheTtlSeconds} s).`,
+      };
+    },
+  },
+
+  "routing show": {
+    synopsis: "--workspace SLUG_OR_ID",
+    about:
+      "Show a workspace's routing policy, the platform default, the merged policy the relay applies, and every version.",
+    options: { workspace: str },
+    async run(f, open) {
+      const workspace = required(f, "workspace");
+      const ctx = await getOperatorCtx((await open()).db, workspace);
+      const r = await describeWorkspaceRouting(ctx);
+      const versions = r.versions.map(
+        (v) =>
+          `  v${v.version}  ${iso(v.createdAt)}  ${v.createdBy ?? "operator"}${v.note ? `  "${v.note}"` : ""}`,
+      );
+      return {
+        json: { workspace: ctx.tenant, ...r },
+        text: [
+          r.policy
+            ? `Routing policy of ${ctx.tenant.slug}, version ${r.version}:\n${toJson(r.policy)}`
+            : `${ctx.tenant.slug} has no routing policy of its own.`,
+          r.platformDefault
+            ? `Platform default:\n${toJson(r.platformDefault)}`
+            : "Platform default: none (priority order over every deployment).",
+          `In force (merged):\n${toJson(r.effective)}`,
+          versions.length ? `Versions:\n${versions.join("\n")}` : "No versions.",
+        ].join("\n\n"),
+      };
+    },
+  },
+
+  "routing set": {
+    synopsis: "--workspace SLUG_OR_ID --file POLICY.json [--note N]",
+    about:
+      "Save a workspace's routing policy (JSON or YAML file) as a new version; every server instance applies it within seconds. An invalid file lists each issue with its path.",
+    options: { workspace: str, file: str, note: str },
+    async run(f, open) {
+      const workspace = required(f, "workspace");
+      const policy = readPolicyFile(required(f, "file"));
+      const ctx = await getOperatorCtx((await open()).db, workspace);
+      const saved = await withStore((store) => saveWorkspacePolicy(ctx, policy, optional(f, "note"), store));
+      return {
+        json: { workspace: ctx.tenant, ...saved },
+        text: `Saved routing policy version ${saved.version} of ${ctx.tenant.slug}.`,
+      };
+    },
+  },
+
+  "routing set-default": {
+    synopsis: "--file POLICY.json [--note N]",
+    about:
+      "Save the platform's default routing policy (applies where a workspace has no rule of its own; its regions always apply) as a new version.",
+    options: { file: str, note: str },
+    async run(f, open) {
+      const policy = readPolicyFile(required(f, "file"));
+      const { db } = await open();
+      const saved = await withStore((store) =>
+        savePlatformPolicy(db, policy, null, optional(f, "note"), store),
+      );
+      return { json: saved, text: `Saved platform default routing policy version ${saved.version}.` };
+    },
+  },
+
   migrate: {
     synopsis: "",
     about: "Apply pending database migrations (every other command does this first too).",
@@ -219,6 +338,54 @@ async function readPassword(f: Flags): Promise<string> {
   const password = optional(f, "password") ?? process.env.SWITCHYARD_PASSWORD;
   if (!password) throw new UsageError("Missing --password (or --password-stdin, or SWITCHYARD_PASSWORD).");
   return password;
+}
+
+/** --rpm/--tpm: a whole number, or "none" to remove the limit; undefined when the flag is absent. */
+function limitFlag(f: Flags, name: string): number | null | undefined {
+  const v = optional(f, name);
+  if (v === undefined) return undefined;
+  if (v.trim().toLowerCase() === "none") return null;
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`--${name} must be a whole number or "none".`);
+  return Number(v);
+}
+
+function limitText(limit: number | null): string {
+  return limit === null ? "none" : `${limit}/min`;
+}
+
+/** A routing policy file (JSON, or YAML by extension), checked before any database is opened. */
+function readPolicyFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  let document: unknown;
+  try {
+    document = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw new Error(
+      `${file} is not valid ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"}: ${(err as Error).message}`,
+    );
+  }
+  const issues = policyIssues(document);
+  if (issues.length) {
+    const lines = issues.map((i) => `  ${i.path || "(document)"}: ${i.message}`);
+    throw new Error(
+      `${file} is not a valid routing policy (${issues.length} issue${issues.length > 1 ? "s" : ""}):\n${lines.join("\n")}`,
+    );
+  }
+  return document;
+}
+
+/** Runs `fn` with the shared store (Redis when REDIS_URL is set, so servers hear of the change), then closes it. */
+async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  try {
+    return await fn(getStore());
+  } finally {
+    await closeStore().catch(() => {});
+  }
 }
 
 function workspaceJson(t: { id: string; slug: string; name: string }) {
