@@ -216,6 +216,153 @@ for (const kind of ["pglite", "postgres"] as const) {
         );
       });
 
+      it("routing set saves a valid policy file as a new version; routing show prints it", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "sy-cli-policy-"));
+        try {
+          const file = path.join(dir, "policy.json");
+          const policy = { rules: [{ match: "*", strategy: { type: "lowest-cost" } }], region: ["eu"] };
+          writeFileSync(file, JSON.stringify(policy));
+          for (const version of [1, 2]) {
+            const out = parsed<{ version: number; workspace: { slug: string } }>(
+              await cli([
+                "routing",
+                "set",
+                "--workspace",
+                team.slug,
+                "--file",
+                file,
+                "--note",
+                `v${version}`,
+                "--json",
+              ]),
+            );
+            expect(out).toMatchObject({ version, workspace: { slug: team.slug } });
+          }
+          const shown = parsed<{
+            policy: unknown;
+            version: number;
+            effective: { region?: string[] };
+            versions: { version: number; note: string; createdBy: string | null }[];
+          }>(await cli(["routing", "show", "--workspace", team.slug, "--json"]));
+          expect(shown).toMatchObject({ policy, version: 2, effective: { region: ["eu"] } });
+          expect(shown.versions.map((v) => [v.version, v.note, v.createdBy])).toEqual([
+            [2, "v2", null],
+            [1, "v1", null],
+          ]);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
+      it("routing set refuses an invalid policy file, printing each issue with its path", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "sy-cli-policy-"));
+        try {
+          const file = path.join(dir, "bad.json");
+          writeFileSync(
+            file,
+            JSON.stringify({
+              rules: [
+                { match: "*", strategy: { type: "fastest" } },
+                { match: "x", retries: { maxAttempts: 0 } },
+              ],
+            }),
+          );
+          const run = await cli(["routing", "set", "--workspace", team.slug, "--file", file, "--json"]);
+          expect(run.code).toBe(1);
+          expect(run.stdout).toBe("");
+          const lines = run.stderr.trimEnd().split("\n");
+          expect(lines[0]).toBe(`error: ${file} is not a valid routing policy (2 issues):`);
+          expect(lines[1]).toMatch(/^  rules\[0\]\.strategy\.type: strategy type must be one of /);
+          expect(lines[2]).toBe("  rules[1].retries.maxAttempts: must be at least 1");
+          const notJson = path.join(dir, "broken.json");
+          writeFileSync(notJson, "{ rules: ");
+          expectFailure(
+            await cli(["routing", "set", "--workspace", team.slug, "--file", notJson, "--json"]),
+            1,
+            /is not valid JSON/,
+          );
+          // Nothing saved: still version 2.
+          const shown = parsed<{ version: number }>(
+            await cli(["routing", "show", "--workspace", team.slug, "--json"]),
+          );
+          expect(shown.version).toBe(2);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
+      it("key limits sets and removes a key's limits, only through its own workspace", async () => {
+        const key = parsed<KeyJson>(
+          await cli(["key", "create", "--workspace", team.slug, "--name", "limited", "--json"]),
+        );
+        const set = parsed<{
+          id: string;
+          rpmLimit: number | null;
+          tpmLimit: number | null;
+          workspace: { slug: string };
+        }>(await cli(["key", "limits", "--id", key.id, "--rpm", "60", "--tpm", "100000", "--json"]));
+        expect(set).toMatchObject({
+          id: key.id,
+          rpmLimit: 60,
+          tpmLimit: 100_000,
+          workspace: { slug: team.slug },
+        });
+        expect(
+          parsed<{ rpmLimit: number | null; tpmLimit: number | null }>(
+            await cli(["key", "limits", "--id", key.id, "--tpm", "none", "--json"]),
+          ),
+        ).toMatchObject({ rpmLimit: 60, tpmLimit: null });
+        expectFailure(
+          await cli(["key", "limits", "--id", key.id, "--workspace", home.slug, "--rpm", "1", "--json"]),
+          1,
+          /^error: API key not found\./,
+        );
+        expectFailure(
+          await cli(["key", "limits", "--id", key.id, "--rpm", "lots", "--json"]),
+          2,
+          /--rpm must be a whole number or "none"/,
+        );
+        expectFailure(
+          await cli(["key", "limits", "--id", key.id, "--rpm", "0", "--json"]),
+          1,
+          /^error: rpm: must be at least 1/,
+        );
+      });
+
+      it("workspace limits sets the workspace's limits and response cache", async () => {
+        const out = parsed<{
+          rpmLimit: number | null;
+          tpmLimit: number | null;
+          cacheEnabled: boolean;
+          cacheTtlSeconds: number;
+        }>(
+          await cli([
+            "workspace",
+            "limits",
+            "--workspace",
+            team.slug,
+            "--rpm",
+            "600",
+            "--cache",
+            "on",
+            "--cache-ttl",
+            "120",
+            "--json",
+          ]),
+        );
+        expect(out).toMatchObject({
+          rpmLimit: 600,
+          tpmLimit: null,
+          cacheEnabled: true,
+          cacheTtlSeconds: 120,
+        });
+        expectFailure(
+          await cli(["workspace", "limits", "--workspace", team.slug, "--cache-ttl", "90000", "--json"]),
+          1,
+          /^error: cacheTtlSeconds: must be at most 86400/,
+        );
+      });
+
       if (kind === "pglite") {
         it("refuses the embedded database while a server holds it", async () => {
           const lock = `${path.join(target.dataDir!, "pglite")}.lock`;
@@ -266,6 +413,32 @@ describe.concurrent("cli usage errors", () => {
       "migrate",
     ]) {
       expect(run.stdout).toContain(command);
+    }
+  });
+
+  it.concurrent("--help lists the routing and limits commands", async () => {
+    const run = await cli(["--help"]);
+    expect(run.code).toBe(0);
+    for (const command of [
+      "routing show",
+      "routing set",
+      "routing set-default",
+      "key limits",
+      "workspace limits",
+    ]) {
+      expect(run.stdout).toContain(command);
+    }
+  });
+
+  it.concurrent("routing set-default checks the file before opening any database", async () => {
+    const file = path.join(tmpdir(), `sy-cli-default-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify({ region: "eu" }));
+    try {
+      const run = await cli(["routing", "set-default", "--file", file, "--json"]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("  region: must be a list of regions");
+    } finally {
+      rmSync(file, { force: true });
     }
   });
 
