@@ -16,7 +16,7 @@ import { recordRelayOutcome } from "@/lib/observability/metrics";
 import { observationFromAttempt, type HealthTracker } from "@/lib/routing/health";
 import type { RoutingPolicy } from "@/lib/routing/policy";
 import { parseRequestPreferences } from "@/lib/routing/preferences";
-import { NO_HEALTH, routeRequest, type Route } from "@/lib/routing/route";
+import { NO_HEALTH, requiredCapabilities, routeRequest, type Route } from "@/lib/routing/route";
 import { estimateTokensForLimit, type Admission, type RateLimiter } from "@/lib/routing/rate-limit";
 import {
   cacheHeaders,
@@ -106,21 +106,6 @@ const RETRYABLE_STATUS = (s: number) => s === 408 || s === 409 || s === 429 || s
 const MAX_ERROR_BODY = 64 * 1024;
 
 // ---------- step 1-2: model and candidates ----------
-
-/** What the request needs from a deployment. */
-function requiredCapabilities(body: ChatRequest): string[] {
-  const need: string[] = [];
-  if (body.tools?.length) need.push("tools");
-  if (body.response_format?.type === "json_schema") need.push("json_schema");
-  if (
-    body.messages.some(
-      (m) => m.role === "user" && Array.isArray(m.content) && m.content.some((p) => p.type === "image_url"),
-    )
-  ) {
-    need.push("vision");
-  }
-  return need;
-}
 
 /** Plans the request: policy, preferences, fallbacks and health decide the deployments to try (lib/routing). */
 async function planCall(

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Catalog, type CatalogDeployment, type CatalogModel } from "@/lib/catalog/catalog";
 import { AppError, toErrorResponse } from "@/lib/errors";
-import { checkPolicyEdit, invalidPolicyBody, planExplanation, requiredCapabilities } from "./explain";
+import { checkPolicyEdit, invalidPolicyBody, planExplanation } from "./explain";
+import { requiredCapabilities } from "./route";
 import { HealthTracker } from "./health";
 import { RoutingPolicy } from "./policy";
 
@@ -52,10 +53,9 @@ const policy = (p: unknown) => RoutingPolicy.parse(p);
 
 describe("requiredCapabilities", () => {
   it("is the relay's rule: tools, json_schema, and images in user messages", () => {
-    expect(requiredCapabilities({ model: "m" })).toEqual([]);
+    expect(requiredCapabilities({})).toEqual([]);
     expect(
       requiredCapabilities({
-        model: "m",
         tools: [{ type: "function", function: { name: "f" } }],
         response_format: { type: "json_schema" },
         messages: [
@@ -70,9 +70,7 @@ describe("requiredCapabilities", () => {
         ],
       }),
     ).toEqual(["tools", "json_schema", "vision"]);
-    expect(requiredCapabilities({ model: "m", tools: [], response_format: { type: "json_object" } })).toEqual(
-      [],
-    );
+    expect(requiredCapabilities({ tools: [], response_format: { type: "json_object" } })).toEqual([]);
   });
 });
 

@@ -16,7 +16,7 @@ import { getHealthTracker, type HealthSnapshot, type HealthTracker } from "./hea
 import { listPolicyVersions, loadPolicy } from "./policies";
 import { mergePolicies, policyIssues, RoutingPolicy } from "./policy";
 import { isNeutral, parseRequestPreferences, ROUTE_HEADER, type RequestPreferences } from "./preferences";
-import { routeRequest } from "./route";
+import { requiredCapabilities, routeRequest } from "./route";
 
 // ---------- the policy in force and its history ----------
 
@@ -107,20 +107,6 @@ export const ExplainRequest = z.looseObject({
   route: z.string({ error: 'must be "cost" or "latency"' }).optional(),
 });
 export type ExplainRequest = z.input<typeof ExplainRequest>;
-
-/** What the request needs from a deployment: the relay's rule (lib/gateway/pipeline.ts requiredCapabilities). */
-export function requiredCapabilities(body: z.infer<typeof ExplainRequest>): string[] {
-  const need: string[] = [];
-  if (body.tools?.length) need.push("tools");
-  if (body.response_format?.type === "json_schema") need.push("json_schema");
-  const hasImage = (content: unknown) =>
-    Array.isArray(content) &&
-    content.some(
-      (p) => typeof p === "object" && p !== null && (p as { type?: unknown }).type === "image_url",
-    );
-  if (body.messages?.some((m) => m.role === "user" && hasImage(m.content))) need.push("vision");
-  return need;
-}
 
 /** What the explanation reads from health: the process-wide HealthTracker fits. */
 export type ExplainHealth = Pick<HealthTracker, "isAvailable" | "snapshot" | "snapshots">;

@@ -111,6 +111,27 @@ export function routeRequest(input: RouteInput): Route {
   };
 }
 
+/** The request shape capabilities are read from: a chat request, or a sample one in the route explanation. */
+export interface CapabilityInput {
+  tools?: readonly unknown[] | null;
+  response_format?: { type: string } | null;
+  messages?: ReadonlyArray<{ role: string; content?: unknown }>;
+}
+
+/** What a request needs from a deployment: tools, a JSON schema, images in user messages. */
+export function requiredCapabilities(body: CapabilityInput): string[] {
+  const need: string[] = [];
+  if (body.tools?.length) need.push("tools");
+  if (body.response_format?.type === "json_schema") need.push("json_schema");
+  const hasImage = (content: unknown) =>
+    Array.isArray(content) &&
+    content.some(
+      (p) => typeof p === "object" && p !== null && (p as { type?: unknown }).type === "image_url",
+    );
+  if (body.messages?.some((m) => m.role === "user" && hasImage(m.content))) need.push("vision");
+  return need;
+}
+
 /** No health information: every deployment available, score 1 (tests, and before any traffic). */
 export const NO_HEALTH: HealthView = {
   isAvailable: () => true,
