@@ -20,6 +20,8 @@ export interface RelayTimeouts {
   firstTokenMs: number;
   /** Streams: between chunks. */
   idleMs: number;
+  /** Streams: the whole stream, first byte to last. */
+  streamTotalMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: RelayTimeouts = {
@@ -30,6 +32,7 @@ export const DEFAULT_TIMEOUTS: RelayTimeouts = {
   firstTokenMs: 30_000,
   /** Streams: between chunks. */
   idleMs: 30_000,
+  streamTotalMs: 600_000,
 };
 
 const KEY = Symbol.for("switchyard.upstream-agent");

@@ -196,8 +196,18 @@ async function readText(body: AsyncIterable<Buffer>, limit: number): Promise<str
   return Buffer.concat(chunks).toString("utf8").slice(0, limit);
 }
 
-function relayHeaders(d: CatalogDeployment | null, attempts: number): Record<string, string> {
-  const h: Record<string, string> = { "x-switchyard-attempts": String(attempts) };
+/**
+ * Headers naming what served the request and summarizing the attempt log, e.g.
+ * `x-switchyard-route: fake-openai/a-model=reset, fake-backup/b-model=ok`.
+ */
+function relayHeaders(d: CatalogDeployment | null, attempts: Attempt[]): Record<string, string> {
+  const h: Record<string, string> = { "x-switchyard-attempts": String(attempts.length) };
+  if (attempts.length > 1 || (attempts.length === 1 && attempts[0]!.outcome !== "ok")) {
+    h["x-switchyard-route"] = attempts
+      .map((a) => `${a.provider}/${a.upstreamModel}=${a.status ?? ""}${a.status ? ":" : ""}${a.outcome}`)
+      .join(", ")
+      .replace(/[^\x20-\x7e]/g, "?");
+  }
   if (d) {
     h["x-switchyard-provider"] = d.provider.name;
     h["x-switchyard-upstream-model"] = d.upstreamModel;
@@ -366,7 +376,7 @@ async function tryDeployment(
   const { status, body } = upstreamErrorResponse(info);
   rec.status = status;
   rec.errorCode = info.code ?? info.type;
-  sendJsonWith(call.res, status, body, relayHeaders(d, attempts.length));
+  sendJsonWith(call.res, status, body, relayHeaders(d, attempts));
   return { kind: "answered" };
 }
 
@@ -441,7 +451,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
         observe(call, attempt, attempt.ms);
         rec.ttfbMs = attempt.ms;
         rec.status = 200;
-        sendJsonWith(call.res, 200, completion, relayHeaders(d, attempts.length));
+        sendJsonWith(call.res, 200, completion, relayHeaders(d, attempts));
         if (cachePlan?.write) void call.deps.cache!.save(cachePlan, { completion, servedBy: servedBy(d) });
         return;
       }
@@ -456,7 +466,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
         attempts,
         rec,
         started,
-        timeouts.firstTokenMs,
+        timeouts,
         cachePlan,
       );
       attempt.ms = Math.round(performance.now() - t0);
@@ -473,7 +483,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
       if (outcome.failure?.status !== undefined && !RETRYABLE_STATUS(outcome.failure.status)) {
         const { status, body: errBody } = upstreamErrorResponse(outcome.failure.info!);
         rec.status = status;
-        sendJsonWith(call.res, status, errBody, relayHeaders(d, attempts.length));
+        sendJsonWith(call.res, status, errBody, relayHeaders(d, attempts));
         return;
       }
     }
@@ -492,7 +502,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
       rec.errorCode = "internal_error";
     }
     if (!call.res.headersSent) {
-      for (const [k, v] of Object.entries(relayHeaders(null, attempts.length))) call.res.setHeader(k, v);
+      for (const [k, v] of Object.entries(relayHeaders(null, attempts))) call.res.setHeader(k, v);
     }
     throw err;
   } finally {
@@ -605,9 +615,10 @@ async function streamThrough(
   attempts: Attempt[],
   rec: UsageRecordInput,
   started: number,
-  firstTokenMs: number,
+  timeouts: RelayTimeouts,
   cachePlan: CachePlan | null,
 ): Promise<StreamOutcome> {
+  const { firstTokenMs, streamTotalMs } = timeouts;
   const { res } = call;
   const parser = new SseParser();
   const translator = adapter.createStreamTranslator(tctx);
@@ -623,6 +634,16 @@ async function streamThrough(
         Object.assign(new Error(`no first token within ${firstTokenMs} ms`), { name: "TimeoutError" }),
       );
   }, firstTokenMs);
+  // The total deadline: however the stream is going, it ends (with an error event once bytes went out).
+  const deadline = setTimeout(
+    () =>
+      upstream.destroy(
+        Object.assign(new Error(`the stream exceeded its total deadline of ${streamTotalMs} ms`), {
+          name: "TimeoutError",
+        }),
+      ),
+    streamTotalMs,
+  );
 
   const write = async (text: string) => {
     if (!res.write(text)) await new Promise<void>((r) => res.once("drain", r).once("close", r));
@@ -663,7 +684,7 @@ async function streamThrough(
         clearTimeout(firstToken);
         firstChunkAt = performance.now();
         rec.ttfbMs = Math.round(firstChunkAt - started);
-        res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts.length) });
+        res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts) });
       }
       await write(out);
       if (res.destroyed) break;
@@ -682,7 +703,7 @@ async function streamThrough(
       committed = true;
       firstChunkAt = performance.now();
       rec.ttfbMs = Math.round(firstChunkAt - started);
-      res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts.length) });
+      res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts) });
     }
     const u = finishWithUsage();
     if (clientWantsUsage) {
@@ -730,6 +751,7 @@ async function streamThrough(
     };
   } finally {
     clearTimeout(firstToken);
+    clearTimeout(deadline);
   }
 }
 
@@ -782,7 +804,7 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
       rec.estimated = usage === null;
       rec.status = 200;
       rec.ttfbMs = tried.attempt.ms;
-      sendJsonWith(call.res, 200, out, relayHeaders(d, attempts.length));
+      sendJsonWith(call.res, 200, out, relayHeaders(d, attempts));
       return;
     }
     if (attempts.length === 0) {

@@ -136,7 +136,13 @@ const Ms = z
   .max(600_000, "must be at most 600000 (10 minutes)");
 /** Partial RelayTimeouts (lib/gateway/dispatch.ts). */
 const Timeouts = obj(
-  { connectMs: Ms.optional(), totalMs: Ms.optional(), firstTokenMs: Ms.optional(), idleMs: Ms.optional() },
+  {
+    connectMs: Ms.optional(),
+    totalMs: Ms.optional(),
+    firstTokenMs: Ms.optional(),
+    idleMs: Ms.optional(),
+    streamTotalMs: Ms.optional(),
+  },
   "a timeouts object",
 );
 

@@ -8,7 +8,9 @@ let relay: Relay;
 let client: OpenAI;
 
 beforeAll(async () => {
-  relay = await startRelay({ timeouts: { firstTokenMs: 1500, idleMs: 1500, totalMs: 5000 } });
+  relay = await startRelay({
+    timeouts: { firstTokenMs: 1500, idleMs: 1500, totalMs: 5000, streamTotalMs: 3000 },
+  });
   client = new OpenAI({ baseURL: relay.baseURL, apiKey: relay.key, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -17,6 +19,9 @@ afterAll(async () => {
 beforeEach(() => {
   relay.primary.setBehavior(DEFAULT_BEHAVIOR);
   relay.backup.setBehavior(DEFAULT_BEHAVIOR);
+  // Each test starts with health forgotten: the previous test's failures must not keep a deployment cooling
+  // down or its circuit open (routing.test.ts covers that behaviour).
+  relay.advance(10 * 60_000);
 });
 
 const WEATHER_TOOL = {
@@ -320,6 +325,32 @@ describe("failover", () => {
     expect(out.text).toContain("hello");
     expect(response.headers.get("x-switchyard-attempts")).toBe("2");
     expect(response.headers.get("x-switchyard-provider")).toBe("fake-backup");
+  });
+
+  it("ends a stream that outlives its total deadline with an error event", async () => {
+    relay.primary.setBehavior({ chunkDelayMs: 100 }); // 50 pieces: about 5 s, past the 3 s deadline
+    const stream = await client.chat.completions.create({
+      model: "gpt-test",
+      messages: [{ role: "user", content: "count to 50" }],
+      stream: true,
+    });
+    let text = "";
+    const run = async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    };
+    await expect(run()).rejects.toThrow(/total deadline/);
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain("50");
+  });
+
+  it("summarizes the attempt log in a header", async () => {
+    relay.primary.setBehavior({ failStatus: 503 });
+    const { response } = await client.chat.completions
+      .create({ model: "failover-test", messages: [{ role: "user", content: "x" }] })
+      .withResponse();
+    expect(response.headers.get("x-switchyard-route")).toBe(
+      "fake-openai/primary-model=503:http_error, fake-backup/backup-model=ok",
+    );
   });
 
   it("ends a stream that fails after the first byte with an error, never a clean end", async () => {
