@@ -4,7 +4,9 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_BEHAVIOR } from "@/lib/fake-upstream/server";
-import { renderMetrics } from "@/lib/observability/metrics";
+import { renderMetrics, setHealthSource } from "@/lib/observability/metrics";
+import { newId } from "@/lib/ids";
+import { apiKeyHint, generateApiKey, hashApiKey } from "@/lib/tenancy/key-format";
 import { saveWorkspacePolicy } from "@/lib/routing/policies";
 import type { RoutingPolicyInput } from "@/lib/routing/policy";
 import { createMemoryStore, type Store } from "@/lib/store";
@@ -25,7 +27,10 @@ async function deploymentIds(model: string): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((d) => [d.upstreamModel, d.id]));
 }
 
-async function ask(model = "ha-test", extra: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming> = {}) {
+async function ask(
+  model = "ha-test",
+  extra: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming> = {},
+) {
   const { data, response } = await client.chat.completions
     .create({ model, messages: [{ role: "user", content: "hi" }], ...extra })
     .withResponse();
@@ -88,7 +93,9 @@ describe("failover and circuit breaking", () => {
   });
 
   it("fails a stalled stream over within the policy's time-to-first-token timeout", async () => {
-    await setPolicy({ rules: [{ match: "ha-test", strategy: { type: "priority" }, timeouts: { firstTokenMs: 300 } }] });
+    await setPolicy({
+      rules: [{ match: "ha-test", strategy: { type: "priority" }, timeouts: { firstTokenMs: 300 } }],
+    });
     relay.primary.setBehavior({ stall: true });
     const { data, response } = await client.chat.completions
       .create({ model: "ha-test", messages: [{ role: "user", content: "hi" }], stream: true })
@@ -101,14 +108,19 @@ describe("failover and circuit breaking", () => {
     const rec = await relay.db.prisma.usageRecord.findFirstOrThrow({
       where: { id: response.headers.get("x-request-id")! },
     });
-    expect(rec.attemptLog).toMatchObject([{ upstreamModel: "a-model", outcome: "timeout" }, { outcome: "ok" }]);
+    expect(rec.attemptLog).toMatchObject([
+      { upstreamModel: "a-model", outcome: "timeout" },
+      { outcome: "ok" },
+    ]);
   });
 });
 
 describe("health-aware routing", () => {
   it("shifts traffic away from a slowly degrading deployment before clients feel it, and back after recovery", async () => {
     const boundMs = 250;
-    await setPolicy({ rules: [{ match: "ha-test", strategy: { type: "cost-within-latency", maxP95TtftMs: boundMs } }] });
+    await setPolicy({
+      rules: [{ match: "ha-test", strategy: { type: "cost-within-latency", maxP95TtftMs: boundMs } }],
+    });
     relay.primary.setBehavior({ latencyMs: 5, degradeMsPerRequest: 12 }); // A, the cheaper one, gets slower and slower
     const latencies: number[] = [];
     const servedBy: string[] = [];
@@ -141,7 +153,9 @@ describe("health-aware routing", () => {
   });
 
   it("cost-within-latency leaves the cheaper deployment when its p95 exceeds the bound", async () => {
-    await setPolicy({ rules: [{ match: "ha-test", strategy: { type: "cost-within-latency", maxP95TtftMs: 100 } }] });
+    await setPolicy({
+      rules: [{ match: "ha-test", strategy: { type: "cost-within-latency", maxP95TtftMs: 100 } }],
+    });
     relay.primary.setBehavior({ latencyMs: 150 });
     const served = [];
     for (let i = 0; i < 10; i++) served.push((await ask()).upstream);
@@ -180,7 +194,10 @@ describe("region constraints", () => {
     expect(err).toMatchObject({ status: 503 });
     expect(relay.primary.stats().requests).toBe(before); // the US deployment was never called
     // A model with no deployment in the region at all: a clear 403 naming the constraint.
-    await expect(ask("gpt-test")).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/region/i) });
+    await expect(ask("gpt-test")).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/region/i),
+    });
   });
 });
 
@@ -188,6 +205,33 @@ describe("metrics", () => {
   it("exposes requests, latency, tokens, failovers, circuits, health scores and rate-limit rejections", async () => {
     relay.primary.setBehavior({ failStatus: 500, failTimes: 1 });
     await ask();
+    // A key limited to one request a minute: the second is refused and counted.
+    const limitedKey = generateApiKey();
+    await relay.db.prisma.apiKey.create({
+      data: {
+        id: newId("key"),
+        tenantId: relay.tenantId,
+        name: "limited",
+        hash: hashApiKey(limitedKey),
+        hint: apiKeyHint(limitedKey),
+        rpmLimit: 1,
+      },
+    });
+    const limited = new OpenAI({ baseURL: relay.baseURL, apiKey: limitedKey, maxRetries: 0 });
+    await limited.chat.completions.create({ model: "ha-test", messages: [{ role: "user", content: "hi" }] });
+    await expect(
+      limited.chat.completions.create({ model: "ha-test", messages: [{ role: "user", content: "hi" }] }),
+    ).rejects.toMatchObject({ status: 429 });
+    // The server entry wires the health tracker into the metrics the same way.
+    setHealthSource(() =>
+      relay.health.snapshots().map((h) => ({
+        deploymentId: h.deploymentId,
+        provider: "fake",
+        circuit: h.circuit === "half-open" ? "half_open" : h.circuit,
+        score: h.score,
+        cooldownUntil: h.cooldownUntil,
+      })),
+    );
     const { body } = await renderMetrics();
     const names = new Set(
       body
@@ -200,10 +244,17 @@ describe("metrics", () => {
       "switchyard_request_duration_seconds_bucket",
       "switchyard_tokens_total",
       "switchyard_failovers_total",
+      "switchyard_time_to_first_token_seconds_bucket",
+      "switchyard_circuit_state",
+      "switchyard_deployment_health_score",
+      "switchyard_rate_limit_rejections_total",
     ]) {
       expect(names, name).toContain(name);
     }
     expect(body).toMatch(/switchyard_failovers_total\{[^}]*reason="5xx"[^}]*\} [1-9]/);
     expect(body).toMatch(/switchyard_requests_total\{[^}]*status="200"[^}]*\} [1-9]/);
+    expect(body).toMatch(/switchyard_rate_limit_rejections_total\{[^}]*scope="key"[^}]*\} 1/);
+    expect(body).toMatch(/switchyard_deployment_health_score\{[^}]*\} (0|1|0\.\d+)/);
+    setHealthSource(null);
   });
 });
