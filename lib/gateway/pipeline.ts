@@ -177,6 +177,28 @@ async function admit(
   return admission;
 }
 
+/** The status and code of a request that ended in an error the wrapper will answer with. */
+function failRecord(rec: UsageRecordInput, err: unknown): void {
+  rec.status = err instanceof AppError ? err.status : 500;
+  rec.errorCode = err instanceof AppError ? err.code : "internal_error";
+}
+
+/** However the request ended: the usage record (off the request path), metrics, and the rate-limit buckets. */
+function closeRecord(
+  call: Call,
+  rec: UsageRecordInput,
+  attempts: Attempt[],
+  started: number,
+  admission: Admission | null,
+): void {
+  rec.attempts = attempts.length;
+  rec.attemptLog = attempts;
+  rec.totalMs = Math.round(performance.now() - started);
+  call.deps.usage.record(rec);
+  recordRelayOutcome(rec);
+  settle(admission, rec);
+}
+
 /** Settles the rate-limit buckets with what the request really used (everything back if no provider was called). */
 function settle(admission: Admission | null, rec: UsageRecordInput): void {
   if (!admission) return;
@@ -494,24 +516,13 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
     }
     throw exhaustedError(attempts);
   } catch (err) {
-    if (err instanceof AppError) {
-      rec.status = err.status;
-      rec.errorCode = err.code;
-    } else {
-      rec.status = 500;
-      rec.errorCode = "internal_error";
-    }
+    failRecord(rec, err);
     if (!call.res.headersSent) {
       for (const [k, v] of Object.entries(relayHeaders(null, attempts))) call.res.setHeader(k, v);
     }
     throw err;
   } finally {
-    rec.attempts = attempts.length;
-    rec.attemptLog = attempts;
-    rec.totalMs = Math.round(performance.now() - started);
-    call.deps.usage.record(rec);
-    recordRelayOutcome(rec);
-    settle(admission, rec);
+    closeRecord(call, rec, attempts, started, admission);
   }
 }
 
@@ -814,15 +825,9 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
     }
     throw exhaustedError(attempts);
   } catch (err) {
-    rec.status = err instanceof AppError ? err.status : 500;
-    rec.errorCode = err instanceof AppError ? err.code : "internal_error";
+    failRecord(rec, err);
     throw err;
   } finally {
-    rec.attempts = attempts.length;
-    rec.attemptLog = attempts;
-    rec.totalMs = Math.round(performance.now() - started);
-    call.deps.usage.record(rec);
-    recordRelayOutcome(rec);
-    settle(admission, rec);
+    closeRecord(call, rec, attempts, started, admission);
   }
 }
