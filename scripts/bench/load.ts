@@ -77,17 +77,22 @@ function noteError(samples: string[], text: string): void {
   if (samples.length < 5) samples.push(text.slice(0, 300));
 }
 
-/** Non-stream requests; `check` validates a 200 body (cheap: it runs on every response). */
-export async function runRequests(
+/**
+ * What one request came to: an error (counted, sampled), or a success whose `record` runs with whether it fell
+ * inside the measured window.
+ */
+type Outcome = { error: string } | { record(measured: boolean, t0: number, t1: number): void };
+
+/** The closed loop shared by every run: clients send back to back until the time is up. */
+async function drive(
   target: Target,
   opts: RunOptions,
-  check: (body: string) => boolean,
-): Promise<RunResult> {
+  send: (pool: Pool) => Promise<Outcome>,
+): Promise<Omit<RunResult, "latency">> {
   const pool = newPool(target, opts.concurrency);
   const start = performance.now();
   const measureFrom = start + opts.warmupMs;
   const endAt = start + opts.durationMs;
-  const lat: number[] = [];
   let requests = 0;
   let responses = 0;
   let errors = 0;
@@ -99,20 +104,17 @@ export async function runRequests(
       const t0 = performance.now();
       if (t0 >= endAt) return;
       try {
-        const { statusCode, body } = await pool.request({
-          method: "POST",
-          path: target.path,
-          headers: target.headers,
-          body: target.body,
-        });
-        const text = await body.text();
+        const outcome = await send(pool);
         const t1 = performance.now();
         responses++;
-        if (statusCode !== 200 || !check(text)) {
+        if ("error" in outcome) {
           errors++;
-          noteError(errorSamples, `${statusCode} ${text}`);
-        } else if (t0 >= measureFrom) {
-          lat.push(t1 - t0);
+          noteError(errorSamples, outcome.error);
+          continue;
+        }
+        const measured = t0 >= measureFrom;
+        outcome.record(measured, t0, t1);
+        if (measured) {
           requests++;
           lastDone = t1;
         }
@@ -133,8 +135,27 @@ export async function runRequests(
     errorSamples,
     measuredMs,
     rps: (requests / measuredMs) * 1000,
-    latency: summarize(lat),
   };
+}
+
+function post(pool: Pool, target: Target) {
+  return pool.request({ method: "POST", path: target.path, headers: target.headers, body: target.body });
+}
+
+/** Non-stream requests; `check` validates a 200 body (cheap: it runs on every response). */
+export async function runRequests(
+  target: Target,
+  opts: RunOptions,
+  check: (body: string) => boolean,
+): Promise<RunResult> {
+  const lat: number[] = [];
+  const run = await drive(target, opts, async (pool) => {
+    const { statusCode, body } = await post(pool, target);
+    const text = await body.text();
+    if (statusCode !== 200 || !check(text)) return { error: `${statusCode} ${text}` };
+    return { record: (measured, t0, t1) => measured && lat.push(t1 - t0) };
+  });
+  return { ...run, latency: summarize(lat) };
 }
 
 /**
@@ -148,120 +169,77 @@ export async function runStreams(
   expectedText: string,
   expectedChunks: number,
 ): Promise<StreamRunResult> {
-  const pool = newPool(target, opts.concurrency);
-  const start = performance.now();
-  const measureFrom = start + opts.warmupMs;
-  const endAt = start + opts.durationMs;
   const lat: number[] = [];
   const ttfb: number[] = [];
   const spread: number[] = [];
   const reads: number[] = [];
-  let requests = 0;
-  let responses = 0;
-  let errors = 0;
   let complete = 0;
-  const errorSamples: string[] = [];
-  let lastDone = measureFrom;
 
-  const client = async () => {
-    for (;;) {
-      const t0 = performance.now();
-      if (t0 >= endAt) return;
-      try {
-        const { statusCode, body } = await pool.request({
-          method: "POST",
-          path: target.path,
-          headers: target.headers,
-          body: target.body,
-        });
-        if (statusCode !== 200) {
-          const text = await body.text();
-          responses++;
-          errors++;
-          noteError(errorSamples, `${statusCode} ${text}`);
+  const run = await drive(target, opts, async (pool): Promise<Outcome> => {
+    const { statusCode, body } = await post(pool, target);
+    if (statusCode !== 200) return { error: `${statusCode} ${await body.text()}` };
+    body.setEncoding("utf8");
+    let first = -1;
+    let pending = "";
+    let text = "";
+    let chunks = 0;
+    let done = false;
+    let bad: string | null = null;
+    let firstContent = -1;
+    let lastContent = -1;
+    let readsWithContent = 0;
+    for await (const piece of body as AsyncIterable<string>) {
+      const now = performance.now();
+      if (first < 0) first = now;
+      pending += piece;
+      let sawContent = false;
+      let cut: number;
+      while ((cut = pending.indexOf("\n\n")) !== -1) {
+        const event = pending.slice(0, cut);
+        pending = pending.slice(cut + 2);
+        if (!event.startsWith("data: ")) continue;
+        const data = event.slice(6);
+        if (data === "[DONE]") {
+          done = true;
           continue;
         }
-        body.setEncoding("utf8");
-        let first = -1;
-        let pending = "";
-        let text = "";
-        let chunks = 0;
-        let done = false;
-        let bad: string | null = null;
-        let firstContent = -1;
-        let lastContent = -1;
-        let readsWithContent = 0;
-        for await (const piece of body as AsyncIterable<string>) {
-          const now = performance.now();
-          if (first < 0) first = now;
-          pending += piece;
-          let sawContent = false;
-          let cut: number;
-          while ((cut = pending.indexOf("\n\n")) !== -1) {
-            const event = pending.slice(0, cut);
-            pending = pending.slice(cut + 2);
-            if (!event.startsWith("data: ")) continue;
-            const data = event.slice(6);
-            if (data === "[DONE]") {
-              done = true;
-              continue;
-            }
-            try {
-              const j = JSON.parse(data) as {
-                error?: { message?: string };
-                choices?: Array<{ delta?: { content?: string | null } }>;
-              };
-              if (j.error) bad ??= `error event: ${j.error.message}`;
-              const c = j.choices?.[0]?.delta?.content;
-              if (c) {
-                text += c;
-                chunks++;
-                sawContent = true;
-                if (firstContent < 0) firstContent = now;
-                lastContent = now;
-              }
-            } catch {
-              bad ??= `unparseable event: ${data.slice(0, 100)}`;
-            }
+        try {
+          const j = JSON.parse(data) as {
+            error?: { message?: string };
+            choices?: Array<{ delta?: { content?: string | null } }>;
+          };
+          if (j.error) bad ??= `error event: ${j.error.message}`;
+          const c = j.choices?.[0]?.delta?.content;
+          if (c) {
+            text += c;
+            chunks++;
+            sawContent = true;
+            if (firstContent < 0) firstContent = now;
+            lastContent = now;
           }
-          if (sawContent) readsWithContent++;
+        } catch {
+          bad ??= `unparseable event: ${data.slice(0, 100)}`;
         }
-        const t1 = performance.now();
-        responses++;
-        if (!bad && !done) bad = "no [DONE]";
-        if (!bad && chunks !== expectedChunks) bad = `${chunks} content chunks, expected ${expectedChunks}`;
-        if (!bad && text !== expectedText) bad = `wrong text: ${text.slice(0, 80)}`;
-        if (bad) {
-          errors++;
-          noteError(errorSamples, bad);
-          continue;
-        }
-        complete++;
-        if (t0 >= measureFrom) {
-          requests++;
-          lat.push(t1 - t0);
-          ttfb.push(first - t0);
-          spread.push(lastContent - firstContent);
-          reads.push(readsWithContent);
-          lastDone = t1;
-        }
-      } catch (err) {
-        errors++;
-        noteError(errorSamples, String(err));
       }
+      if (sawContent) readsWithContent++;
     }
-  };
-  await Promise.all(Array.from({ length: opts.concurrency }, client));
-  await pool.close();
-  const measuredMs = Math.max(1, lastDone - measureFrom);
+    if (!bad && !done) bad = "no [DONE]";
+    if (!bad && chunks !== expectedChunks) bad = `${chunks} content chunks, expected ${expectedChunks}`;
+    if (!bad && text !== expectedText) bad = `wrong text: ${text.slice(0, 80)}`;
+    if (bad) return { error: bad };
+    return {
+      record(measured, t0, t1) {
+        complete++;
+        if (!measured) return;
+        lat.push(t1 - t0);
+        ttfb.push(first - t0);
+        spread.push(lastContent - firstContent);
+        reads.push(readsWithContent);
+      },
+    };
+  });
   return {
-    concurrency: opts.concurrency,
-    requests,
-    responses,
-    errors,
-    errorSamples,
-    measuredMs,
-    rps: (requests / measuredMs) * 1000,
+    ...run,
     latency: summarize(lat),
     ttfb: summarize(ttfb),
     completeStreams: complete,
