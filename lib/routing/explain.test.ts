@@ -1,42 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { Catalog, type CatalogDeployment, type CatalogModel } from "@/lib/catalog/catalog";
+import { Catalog, type CatalogModel } from "@/lib/catalog/catalog";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { checkPolicyEdit, invalidPolicyBody, planExplanation } from "./explain";
 import { requiredCapabilities } from "./route";
 import { HealthTracker } from "./health";
 import { RoutingPolicy } from "./policy";
+import { testDeployment } from "./test-deployments";
 
 const t = Date.now();
 const now = () => t;
-
-function dep(
-  id: string,
-  provider: string,
-  region: string,
-  usdIn: number,
-  caps: string[] = [],
-): CatalogDeployment {
-  return {
-    id,
-    modelId: "mdl_1",
-    provider: {
-      id: `prv_${provider}`,
-      name: provider,
-      protocol: "openai",
-      vendor: null,
-      baseUrl: "http://x",
-      apiKey: "",
-      headers: {},
-      region,
-      isDemo: false,
-      noDataRetention: false,
-    },
-    upstreamModel: `${provider}-model`,
-    priority: 0,
-    prices: { input: BigInt(usdIn * 1e6), cachedInput: 0n, output: BigInt(usdIn * 1e6) },
-    capabilities: new Set(caps),
-  };
-}
 
 const model: CatalogModel = {
   id: "mdl_1",
@@ -45,7 +17,22 @@ const model: CatalogModel = {
   kind: "chat",
   description: null,
   createdAt: new Date(0),
-  deployments: [dep("dep_a", "alpha", "us-east", 5, ["tools"]), dep("dep_b", "beta", "eu-west", 1)],
+  deployments: [
+    testDeployment("dep_a", "alpha", {
+      region: "us-east",
+      input: 5,
+      output: 5,
+      caps: ["tools"],
+      upstream: "alpha-model",
+    }),
+    testDeployment("dep_b", "beta", {
+      region: "eu-west",
+      input: 1,
+      output: 1,
+      caps: [],
+      upstream: "beta-model",
+    }),
+  ],
 };
 const catalog = new Catalog([model]);
 const none = { tenant: null, platform: null };
