@@ -128,7 +128,12 @@ export function parseRequestPreferences(headers: HeaderSource, body: unknown): R
     if (!h.success) throw invalid(ROUTE_HEADER, h.error);
     headerSort = h.data === "cost" ? "price" : "latency";
   }
-  const b = BodyPrefs.safeParse(body && typeof body === "object" ? body : {});
+  // The common case, on every relay request: nothing to parse.
+  const fields = body && typeof body === "object" ? (body as { models?: unknown; provider?: unknown }) : {};
+  if (headerSort === undefined && fields.models === undefined && fields.provider === undefined) {
+    return NO_PREFERENCES;
+  }
+  const b = BodyPrefs.safeParse(fields);
   if (!b.success) throw invalid("", b.error);
   const p = b.data.provider ?? {};
   const requested = (body as { model?: unknown } | null)?.model;
