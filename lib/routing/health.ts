@@ -38,6 +38,8 @@ const DEFAULTS = {
   maxSamples: 512,
   /** Fewer latency samples than this in the window: no percentile-based judgement. */
   minLatencySamples: 5,
+  /** Latencies below this count as equal when comparing with the baseline or peers (jitter, not degradation). */
+  latencyFloorMs: 50,
   /** Half-life of the p95 TTFT baseline while it rises; it falls ten times faster. */
   baselineHalfLifeMs: 15 * 60_000,
   /** The circuit opens at this decayed error rate with at least `minRequests` recent requests... */
@@ -428,13 +430,17 @@ export class HealthTracker {
     const mine = s.ttft.read(now);
     if (!mine || mine.count < this.o.minLatencySamples) return null;
     const ratios: number[] = [];
-    if (s.baseline !== undefined) ratios.push(mine.p95 / Math.max(1, s.baseline));
+    // Below the floor, differences are jitter (a 2 ms deployment measuring 6 ms is not three times worse):
+    // both sides of every ratio are raised to it, so fast deployments are not demoted for noise.
+    const floor = this.o.latencyFloorMs;
+    const ratio = (p95: number, reference: number) => Math.max(floor, p95) / Math.max(floor, reference);
+    if (s.baseline !== undefined) ratios.push(ratio(mine.p95, s.baseline));
     const others = peers
       .filter((p) => p !== id)
       .map((p) => this.deployments.get(p)?.ttft.read(now))
       .filter((p): p is Percentiles => !!p && p.count >= this.o.minLatencySamples)
       .map((p) => p.p95);
-    if (others.length) ratios.push(mine.p95 / Math.max(1, median(others)));
+    if (others.length) ratios.push(ratio(mine.p95, median(others)));
     return ratios.length ? Math.max(...ratios) : null;
   }
 }
