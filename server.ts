@@ -2,12 +2,14 @@
 // The relay (`/api/v1/*`) is answered by the gateway core before Next's router, with node streams end to end;
 // every other request goes to Next (pages, server actions, route handlers). See docs in lib/gateway/index.ts.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { closeDb, configuredTarget, describeTarget, getDb, getDbState } from "@/lib/db/client";
+import { closeDb, configuredTarget, describeTarget, getDb, getDbState, type Db } from "@/lib/db/client";
 import { holdDatabase } from "@/lib/db/lock";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env, resetEnvCache } from "@/lib/env";
 import { createGateway, getProcessKeyCache, isGatewayPath } from "@/lib/gateway";
 import { requestIdFor } from "@/lib/gateway/http";
+import { applyServerLimits } from "@/lib/http/server-limits";
+import { newNonce, pageSecurityHeaders, relaySecurityHeaders } from "@/lib/http/security-headers";
 import { log } from "@/lib/observability/log";
 import { getSecrets } from "@/lib/secrets";
 import { closeStore, getStore } from "@/lib/store";
@@ -16,6 +18,11 @@ import { CatalogRuntime, seedCatalog, setProcessCatalog } from "@/lib/catalog/ru
 import { startFakeProviders, type FakeUpstream } from "@/lib/fake-upstream";
 import { closeUpstreamAgent } from "@/lib/gateway/dispatch";
 import { UsageRecorder } from "@/lib/usage/recorder";
+import { CreditBook } from "@/lib/billing/credit-book";
+import { RelayBilling } from "@/lib/billing/relay-billing";
+import { maybeAutoTopUp } from "@/lib/billing/topups";
+import { seedDemoBillingSettings } from "@/lib/billing/settings";
+import { purgeExpiredBodies } from "@/lib/reports/bodies";
 import { getMetrics, setHealthSource, setStoreStatusSource } from "@/lib/observability/metrics";
 import { getHealthTracker } from "@/lib/routing/health";
 import { PolicyCache, setProcessPolicyCache } from "@/lib/routing/policies";
@@ -31,6 +38,12 @@ function clientIp(req: IncomingMessage, trustProxy: boolean): string {
     if (first) return first;
   }
   return req.socket.remoteAddress ?? "";
+}
+
+/** The credit book with the default lease TTL, or a shorter one (renewed four times per TTL) when configured. */
+function creditBook(getDb: () => Promise<Db>, leaseTtlMs: number | undefined): CreditBook | undefined {
+  if (leaseTtlMs === undefined) return undefined;
+  return new CreditBook({ getDb, leaseTtlMs, maintainEveryMs: Math.min(10_000, Math.floor(leaseTtlMs / 4)) });
 }
 
 async function main(): Promise<void> {
@@ -54,7 +67,7 @@ async function main(): Promise<void> {
 
   // The catalog: the operator's config file, or a clearly labelled demo model on the built-in fake upstream.
   let demo: FakeUpstream | undefined;
-  const source = await seedCatalog(await getDb(), secrets.masterKey, async () => {
+  const source = await seedCatalog(await getDb(), secrets.keyring, async () => {
     demo = await startFakeProviders({ port: 0, host: "127.0.0.1" });
     return demo.url;
   });
@@ -63,7 +76,8 @@ async function main(): Promise<void> {
       ? `providers and models from ${source.file}`
       : "no providers configured: serving the demo model `switchyard-demo` from the built-in fake upstream",
   );
-  const catalog = new CatalogRuntime(getDb, secrets.masterKey);
+  if (source.kind !== "file") await seedDemoBillingSettings(await getDb());
+  const catalog = new CatalogRuntime(getDb, secrets.keyring);
   await catalog.start();
   setProcessCatalog(catalog);
 
@@ -95,7 +109,19 @@ async function main(): Promise<void> {
     keyCache: getProcessKeyCache(),
     catalog: catalog.get,
     usage,
+    billing: new RelayBilling({ getDb, book: creditBook(getDb, e.CREDIT_LEASE_TTL_MS) }),
+    // Off the request path: a charge left the balance under the workspace's auto top-up threshold.
+    onLowBalance: (tenantId) => void getDb().then((db) => maybeAutoTopUp(db, tenantId)),
   });
+  // Stored request bodies past their workspace's retention are deleted hourly (any instance may do it).
+  const purgeBodies = setInterval(
+    () =>
+      void getDb()
+        .then((db) => purgeExpiredBodies(db))
+        .catch((err: unknown) => log.warn("body purge failed", { error: (err as Error).message })),
+    60 * 60 * 1000,
+  );
+  purgeBodies.unref();
 
   const hostname = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
   const { default: next } = await import("next");
@@ -103,21 +129,34 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
   await app.prepare();
 
-  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (isGatewayPath(req.url ?? "/")) return gateway.handle(req, res);
-    const requestId = requestIdFor(req);
-    res.setHeader("x-request-id", requestId);
-    req.headers["x-request-id"] = requestId;
-    req.headers[CLIENT_IP_HEADER] = clientIp(req, e.TRUST_PROXY); // never the client's own value
-    handleNext(req, res).catch((err: unknown) => {
-      log.error("unhandled error in Next's request handler", { requestId, err });
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.end("Internal Server Error");
-      } else res.destroy();
-    });
-  });
-  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+  const policy = { https: e.appUrl.startsWith("https://"), dev };
+  const relayHeaders = relaySecurityHeaders(policy);
+  // Timeouts are checked every second (node's default is 30 s, which would stretch them).
+  const server = http.createServer(
+    { connectionsCheckingInterval: 1_000 },
+    (req: IncomingMessage, res: ServerResponse) => {
+      if (isGatewayPath(req.url ?? "/")) {
+        for (const name in relayHeaders) res.setHeader(name, relayHeaders[name]!);
+        return gateway.handle(req, res);
+      }
+      const requestId = requestIdFor(req);
+      res.setHeader("x-request-id", requestId);
+      const headers = pageSecurityHeaders(newNonce(), policy);
+      for (const name in headers) res.setHeader(name, headers[name]!);
+      // Next takes the nonce for its scripts from the request's CSP header (never the client's own value).
+      req.headers["content-security-policy"] = headers["Content-Security-Policy"];
+      req.headers["x-request-id"] = requestId;
+      req.headers[CLIENT_IP_HEADER] = clientIp(req, e.TRUST_PROXY); // never the client's own value
+      handleNext(req, res).catch((err: unknown) => {
+        log.error("unhandled error in Next's request handler", { requestId, err });
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end("Internal Server Error");
+        } else res.destroy();
+      });
+    },
+  );
+  applyServerLimits(server); // slow clients (408), keep-alive
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -21,11 +21,15 @@ const EnvSchema = z.object({
   DATABASE_URL: optional,
   /** Redis for state shared between instances (key revocation, throttles); in-process when unset. */
   REDIS_URL: optional,
+  /** Prepended to every Redis key and channel, so several installations (or a soak run) can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).default("sy:"),
   /** Session signing secret; generated into DATA_DIR when unset. */
   AUTH_SECRET: optional,
   NEXTAUTH_SECRET: optional,
   /** 32-byte key (base64 or hex) that encrypts provider secrets at rest; generated into DATA_DIR when unset. */
   MASTER_KEY: optional,
+  /** Keys MASTER_KEY replaced (comma-separated), still accepted for decryption during a rotation. */
+  MASTER_KEY_PREVIOUS: optional,
   GITHUB_CLIENT_ID: optional,
   GITHUB_CLIENT_SECRET: optional,
   GOOGLE_CLIENT_ID: optional,
@@ -36,6 +40,8 @@ const EnvSchema = z.object({
   /** How long a verified API key is trusted from the in-process cache. */
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).optional(),
   KEY_CACHE_MAX: z.coerce.number().int().min(1).default(10_000),
+  /** Sign-up attempts allowed per client address per hour (lib/auth/rate-limit.ts). */
+  SIGNUP_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /** Set when the app runs behind a proxy that sets X-Forwarded-For (used for sign-in throttling). */
   TRUST_PROXY: z
     .string()
@@ -50,9 +56,38 @@ const EnvSchema = z.object({
     .min(1024)
     .default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /**
+   * First run: the person who signs up with this email becomes the first platform admin (operator console at
+   * /admin). Ignored once any platform admin exists; `npm run cli -- user admin --email E` does the same later.
+   */
+  SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL: optional,
+  /** Stripe secret key (sk_live_... or sk_test_...). Top-ups are offered only when it and the webhook secret are set. */
+  STRIPE_SECRET_KEY: optional,
+  /** Signing secret of the Stripe webhook endpoint (whsec_...) that points at /api/stripe/webhook. */
+  STRIPE_WEBHOOK_SECRET: optional,
+  /**
+   * Another base URL for Stripe's API, e.g. http://127.0.0.1:12111 for the local stand-in (`npm run fake-stripe`).
+   * Unset: api.stripe.com. Success and cancel URLs of Checkout use APP_URL.
+   */
+  STRIPE_API_BASE: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()))
+    .refine(
+      (v) => v === undefined || /^https?:\/\/[^/]+\/?$/.test(v),
+      "must be a URL like http://127.0.0.1:12111",
+    ),
+  /**
+   * How long a relay instance's credit lease lives without renewal (lib/billing/credit-book.ts); a crashed
+   * instance's reserved credit comes back after this. Default 60 s; the soak test shortens it.
+   */
+  CREDIT_LEASE_TTL_MS: z.coerce.number().int().min(15_000).max(3_600_000).optional(),
   /** Bearer token for GET /api/metrics (Prometheus); the endpoint answers 404 while it is unset. */
   METRICS_TOKEN: optional,
 });
+
+/** Every variable Switchyard reads (docs/deployment.md lists them; tests check the deployment files against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; appUrl: string };
 

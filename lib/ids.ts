@@ -26,7 +26,9 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export type IdPrefix = "usr" | "tnt" | "mbr" | "inv" | "key" | "oac" | "req" | "prv" | "mdl" | "dep" | "chatcmpl" | "rtp";
+export type IdPrefix =
+  | "usr" | "tnt" | "mbr" | "inv" | "key" | "oac" | "req" | "prv" | "mdl" | "dep" | "chatcmpl" | "rtp"
+  | "prc" | "mku" | "led" | "top" | "bal" | "aud" | "ins";
 
 /** Prefixed id, e.g. `tnt_3kT9...`: 20 base62 characters, about 119 bits. */
 export function newId(prefix: IdPrefix): string {

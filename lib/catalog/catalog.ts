@@ -2,8 +2,9 @@
 // database round trip); it is reloaded in the background every few seconds and at once after a local change, so
 // edits made in the dashboard or the config file apply without a restart.
 import type { Db } from "@/lib/db/client";
-import { decryptSecret } from "@/lib/crypto";
+import { decryptSecret, type Keyring } from "@/lib/crypto";
 import type { VendorQuirks } from "@/lib/gateway/providers/types";
+import type { PriceSet } from "@/lib/billing/price-data";
 
 export type Protocol = "openai" | "anthropic" | "gemini";
 
@@ -28,8 +29,8 @@ export interface CatalogDeployment {
   provider: CatalogProvider;
   upstreamModel: string;
   priority: number;
-  /** Integer micro-dollars per million tokens. */
-  prices: { input: bigint; cachedInput: bigint; output: bigint };
+  /** Integer micro-dollars per million tokens: the price book's version in force when the catalog loaded. */
+  prices: PriceSet;
   capabilities: ReadonlySet<string>;
 }
 
@@ -65,15 +66,16 @@ export class Catalog {
 
 export async function loadCatalog(
   db: Db,
-  masterKey: Buffer,
+  masterKey: Keyring,
   quirksFor: (vendor: string | null, protocol: Protocol) => VendorQuirks | undefined = () => undefined,
 ): Promise<Catalog> {
+  const now = Date.now();
   const models = await db.model.findMany({
     orderBy: { name: "asc" },
     include: {
       deployments: {
         where: { enabled: true, provider: { enabled: true } },
-        include: { provider: true },
+        include: { provider: true, prices: { orderBy: { effectiveFrom: "desc" } } },
         orderBy: [{ priority: "asc" }, { createdAt: "asc" }],
       },
     },
@@ -116,13 +118,26 @@ export async function loadCatalog(
           provider: providerOf(d.provider),
           upstreamModel: d.upstreamModel,
           priority: d.priority,
-          prices: {
-            input: d.inputPriceMicros,
-            cachedInput: d.cachedInputPriceMicros,
-            output: d.outputPriceMicros,
-          },
+          prices: currentPrice(d.prices, now),
           capabilities: new Set(d.capabilities),
         })),
       })),
   );
+}
+
+const FREE: PriceSet = { input: 0n, cachedInput: 0n, cacheWrite: 0n, output: 0n };
+
+/** The version in force at `now` from a deployment's price rows, newest first (none: free). */
+function currentPrice(
+  rows: { effectiveFrom: Date; inputMicros: bigint; cachedInputMicros: bigint; cacheWriteMicros: bigint; outputMicros: bigint }[],
+  now: number,
+): PriceSet {
+  const row = rows.find((r) => r.effectiveFrom.getTime() <= now);
+  if (!row) return FREE;
+  return {
+    input: row.inputMicros,
+    cachedInput: row.cachedInputMicros,
+    cacheWrite: row.cacheWriteMicros,
+    output: row.outputMicros,
+  };
 }

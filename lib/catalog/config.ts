@@ -6,9 +6,10 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
-import { encryptSecret } from "@/lib/crypto";
+import { encryptSecret, type Keyring } from "@/lib/crypto";
 import { env, envVar } from "@/lib/env";
 import { newId } from "@/lib/ids";
+import { lookupPriceData, type PriceSet } from "@/lib/billing/price-data";
 
 export const PROTOCOLS = ["openai", "anthropic", "gemini"] as const;
 export const CAPABILITIES = ["tools", "vision", "json_schema", "reasoning"] as const;
@@ -52,10 +53,18 @@ export const DeploymentConfig = z.object({
   provider: Name,
   upstreamModel: z.string().min(1),
   priority: z.number().int().default(0),
-  /** USD per million tokens. */
+  /**
+   * USD per million tokens. Omitted: the shipped price data (lib/billing/price-data.json) for this vendor and
+   * upstream model, else free. cachedInput defaults to input; cacheWrite (Anthropic) defaults to input.
+   */
   prices: z
-    .object({ input: Price, cachedInput: Price.optional(), output: Price.default(0n) })
-    .default({ input: 0n, output: 0n }),
+    .object({
+      input: Price,
+      cachedInput: Price.optional(),
+      cacheWrite: Price.optional(),
+      output: Price.default(0n),
+    })
+    .optional(),
   capabilities: z.array(z.enum(CAPABILITIES)).default([]),
   enabled: z.boolean().default(true),
 });
@@ -153,14 +162,20 @@ export function demoCatalogConfig(fakeBaseUrl: string): CatalogConfig {
         description:
           "Demo model answered by Switchyard's built-in fake upstream (no real provider configured).",
         deployments: [
-          { provider: "demo", upstreamModel: "fake-gpt", capabilities: ["tools", "vision", "json_schema"] },
+          {
+            provider: "demo",
+            upstreamModel: "fake-gpt",
+            capabilities: ["tools", "vision", "json_schema"],
+            // Priced like a small model so billing is visible in the demo (new workspaces get welcome credit).
+            prices: { input: "0.50", output: "1.50" },
+          },
         ],
       },
       {
         name: DEMO_EMBEDDINGS_MODEL,
         kind: "embeddings",
         description: "Demo embeddings from the built-in fake upstream.",
-        deployments: [{ provider: "demo", upstreamModel: "fake-embedding" }],
+        deployments: [{ provider: "demo", upstreamModel: "fake-embedding", prices: { input: "0.02" } }],
       },
     ],
   });
@@ -173,7 +188,7 @@ export function demoCatalogConfig(fakeBaseUrl: string): CatalogConfig {
 export async function loadCatalogConfig(
   db: Db,
   cfg: CatalogConfig,
-  masterKey: Buffer,
+  masterKey: Keyring,
   opts: { demo: boolean },
 ): Promise<void> {
   await db.$transaction(async (tx) => {
@@ -208,15 +223,8 @@ export async function loadCatalogConfig(
       });
       for (const d of m.deployments) {
         const providerId = providerIds.get(d.provider)!;
-        const data = {
-          priority: d.priority,
-          inputPriceMicros: d.prices.input,
-          cachedInputPriceMicros: d.prices.cachedInput ?? d.prices.input,
-          outputPriceMicros: d.prices.output,
-          capabilities: d.capabilities,
-          enabled: d.enabled,
-        };
-        await tx.deployment.upsert({
+        const data = { priority: d.priority, capabilities: d.capabilities, enabled: d.enabled };
+        const deployment = await tx.deployment.upsert({
           where: {
             modelId_providerId_upstreamModel: {
               modelId: model.id,
@@ -233,7 +241,70 @@ export async function loadCatalogConfig(
           },
           update: data,
         });
+        const provider = cfg.providers.find((p) => p.name === d.provider)!;
+        await seedPrice(tx, deployment.id, configuredPrices(d, provider));
       }
     }
   });
+}
+
+/** The prices a deployment's config asks for: its own, else the shipped price data, else free. */
+function configuredPrices(
+  d: z.output<typeof DeploymentConfig>,
+  p: z.output<typeof ProviderConfig>,
+): PriceSet & { source: string } {
+  if (d.prices) {
+    return {
+      input: d.prices.input,
+      cachedInput: d.prices.cachedInput ?? d.prices.input,
+      cacheWrite: d.prices.cacheWrite ?? d.prices.input,
+      output: d.prices.output,
+      source: "config",
+    };
+  }
+  const known = lookupPriceData(p.vendor ?? p.protocol, d.upstreamModel);
+  if (known) return known;
+  return { input: 0n, cachedInput: 0n, cacheWrite: 0n, output: 0n, source: "config" };
+}
+
+/**
+ * The config seeds the price book without undoing the operator's edits: a new version (effective now) is written
+ * only when the deployment has no price yet, or when the config's price differs from the last one the config
+ * (or the price data) wrote.
+ */
+async function seedPrice(
+  tx: Pick<Db, "price">,
+  deploymentId: string,
+  want: PriceSet & { source: string },
+): Promise<void> {
+  const lastSeeded = await tx.price.findFirst({
+    where: { deploymentId, OR: [{ source: "config" }, { source: { startsWith: "price-data" } }, { source: "migrated" }] },
+    orderBy: { effectiveFrom: "desc" },
+  });
+  if (lastSeeded && samePrices(lastSeeded, want)) return;
+  if (!lastSeeded && (await tx.price.count({ where: { deploymentId } })) > 0) return;
+  await tx.price.create({
+    data: {
+      id: newId("prc"),
+      deploymentId,
+      effectiveFrom: new Date(),
+      inputMicros: want.input,
+      cachedInputMicros: want.cachedInput,
+      cacheWriteMicros: want.cacheWrite,
+      outputMicros: want.output,
+      source: want.source,
+    },
+  });
+}
+
+function samePrices(
+  row: { inputMicros: bigint; cachedInputMicros: bigint; cacheWriteMicros: bigint; outputMicros: bigint },
+  p: PriceSet,
+): boolean {
+  return (
+    row.inputMicros === p.input &&
+    row.cachedInputMicros === p.cachedInput &&
+    row.cacheWriteMicros === p.cacheWrite &&
+    row.outputMicros === p.output
+  );
 }

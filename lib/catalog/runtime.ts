@@ -7,6 +7,7 @@ import { VENDORS } from "@/lib/gateway/providers/vendors";
 import type { VendorQuirks } from "@/lib/gateway/providers/types";
 import { Catalog, loadCatalog, type Protocol } from "./catalog";
 import { demoCatalogConfig, findConfigFile, loadCatalogConfig, readCatalogConfig } from "./config";
+import type { Keyring } from "@/lib/crypto";
 
 export function quirksFor(vendor: string | null, protocol: Protocol): VendorQuirks | undefined {
   if (protocol !== "openai") return undefined;
@@ -24,7 +25,7 @@ export interface CatalogSource {
  */
 export async function seedCatalog(
   db: Db,
-  masterKey: Buffer,
+  masterKey: Keyring,
   demoBaseUrl: () => Promise<string>,
 ): Promise<CatalogSource> {
   const file = findConfigFile();
@@ -43,7 +44,7 @@ export class CatalogRuntime {
 
   constructor(
     private readonly getDb: () => Promise<Db>,
-    private readonly masterKey: Buffer,
+    private readonly masterKey: Keyring,
     private readonly refreshMs = 5_000,
   ) {}
 
@@ -69,6 +70,15 @@ export class CatalogRuntime {
       }
     })();
     return this.loading;
+  }
+
+  /**
+   * Reloads after this process wrote to the catalog tables: a load already in flight may have read before the
+   * write committed, so it is awaited and a new one started.
+   */
+  async reloadAfterWrite(): Promise<void> {
+    await this.loading?.catch(() => {});
+    await this.refresh();
   }
 
   async start(): Promise<void> {

@@ -379,4 +379,12 @@ export const anthropicFake: FakeProtocol = {
   renderStreamError(message) {
     return frame({ type: "error", error: { type: "overloaded_error", message } });
   },
+  renderModels: () => ({
+    data: [
+      { type: "model", id: "claude-fake", display_name: "Claude (fake)", created_at: "2026-01-01T00:00:00Z" },
+    ],
+    has_more: false,
+    first_id: "claude-fake",
+    last_id: "claude-fake",
+  }),
 };

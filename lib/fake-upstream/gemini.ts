@@ -341,4 +341,13 @@ export const geminiFake = {
   renderError,
   renderStreamError: (message) => `data: ${JSON.stringify(renderError(503, message))}\r\n\r\n`,
   renderEmbeddings,
+  renderModels: () => ({
+    models: [
+      {
+        name: "models/gemini-fake",
+        displayName: "Gemini (fake)",
+        supportedGenerationMethods: ["generateContent"],
+      },
+    ],
+  }),
 } satisfies FakeProtocol;

@@ -353,4 +353,13 @@ export const openaiFake: FakeProtocol = {
   },
 
   renderEmbeddings: (body) => renderEmbeddings(body),
+  renderModels: () => ({
+    object: "list",
+    data: ["fake-gpt", "fake-embedding"].map((id) => ({
+      id,
+      object: "model",
+      created: 0,
+      owned_by: "switchyard-fake",
+    })),
+  }),
 };

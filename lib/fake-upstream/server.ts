@@ -104,6 +104,9 @@ export function startFakeUpstream(
     }
     if (url.pathname === "/__fake/stats") return json(res, 200, stats);
     if (url.pathname === "/health") return json(res, 200, { ok: true });
+    if (req.method === "GET" && /^\/(v1|v1beta)\/models\/?$/.test(url.pathname)) {
+      return listModels(req, res, url);
+    }
 
     const match = protocols
       .map((p) => ({ p, route: req.method === "POST" ? p.route(url.pathname + url.search) : null }))
@@ -205,6 +208,34 @@ export function startFakeUpstream(
       if (i < frames.length - 1) await sleep(b.chunkDelayMs);
     }
     res.end();
+  }
+
+  /**
+   * GET /v1/models (OpenAI; Anthropic when x-api-key is sent) and /v1beta/models (Gemini): the models list, after
+   * the protocol's auth check and the configured failure (what a console's "test connection" calls).
+   */
+  function listModels(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const name = url.pathname.startsWith("/v1beta")
+      ? "gemini"
+      : req.headers["x-api-key"]
+        ? "anthropic"
+        : "openai";
+    const protocol = protocols.find((p) => p.name === name);
+    if (!protocol?.renderModels) {
+      return json(res, 404, { error: { message: `No fake route for GET ${url.pathname}` } });
+    }
+    stats.requests += 1;
+    const checkAuth = protocol.checkAuth as (h: IncomingMessage["headers"], path: string) => string | null;
+    const authError = checkAuth(req.headers, url.pathname + url.search);
+    if (authError) return json(res, 401, protocol.renderError(401, authError));
+    if (behavior.failStatus !== null) {
+      return json(
+        res,
+        behavior.failStatus,
+        protocol.renderError(behavior.failStatus, "Fake upstream failure."),
+      );
+    }
+    json(res, 200, protocol.renderModels());
   }
 
   const server: Server = createServer((req, res) => {

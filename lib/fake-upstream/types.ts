@@ -71,4 +71,6 @@ export interface FakeProtocol {
   /** A mid-stream error event in the provider's format (Anthropic `event: error`); null if it has none. */
   renderStreamError?(message: string): string | null;
   renderEmbeddings?(body: unknown, route: { model?: string }): unknown;
+  /** The provider's list-models answer (GET), in its documented shape. */
+  renderModels?(): unknown;
 }

@@ -24,6 +24,7 @@ import type { PipelineDeps } from "./pipeline";
 import { recordRateLimitRejection } from "@/lib/observability/metrics";
 import { ResponseCache } from "@/lib/routing/cache";
 import { RateLimiter } from "@/lib/routing/rate-limit";
+import type { RelayBilling } from "@/lib/billing/relay-billing";
 
 export interface GatewayOptions {
   getDb: () => Db | Promise<Db>;
@@ -41,6 +42,13 @@ export interface GatewayOptions {
   health?: PipelineDeps["health"];
   /** Routing policies in force (lib/routing/policies.ts); without them, priority order. */
   policies?: PipelineDeps["policies"];
+  /**
+   * Credit holds and charges (lib/billing/relay-billing.ts); without it requests are not billed. The usage
+   * recorder then writes charges against this instance's credit leases. Started here, closed by close().
+   */
+  billing?: RelayBilling;
+  /** A workspace's balance fell under its auto top-up threshold after a charge (lib/billing/topups.ts). */
+  onLowBalance?: (tenantId: string) => void;
 }
 
 export interface Gateway {
@@ -61,6 +69,17 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const lastUsed = new LastUsedRecorder(opts.getDb, opts.lastUsedIntervalMs);
   const empty = new Catalog([]);
   const usage = opts.usage ?? new UsageRecorder({ getDb: async () => opts.getDb() });
+  const { billing } = opts;
+  if (billing) {
+    usage.setWriteListener(billing.book.instanceId, (batch) => {
+      billing.book.applyWritten(batch.charged, batch.unleased);
+      for (const b of batch.balances) {
+        if (b.autoTopUpBelowMicros !== null && b.balanceMicros < b.autoTopUpBelowMicros)
+          opts.onLowBalance?.(b.tenantId);
+      }
+    });
+    await billing.start();
+  }
   const pipeline: PipelineDeps = {
     catalog: opts.catalog ?? (() => empty),
     usage,
@@ -77,8 +96,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         }),
     }),
     cache: new ResponseCache({ store: opts.store }),
+    billing,
   };
-  const deps: GatewayDeps = { keyCache, lastUsed, pipeline };
+  const deps: GatewayDeps = { keyCache, lastUsed, pipeline, getDb: async () => opts.getDb() };
   const unsubscribe = await listenForRevocations(keyCache, opts.store);
   lastUsed.start();
 
@@ -109,6 +129,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       await unsubscribe();
       await lastUsed.stop();
       await usage.close();
+      await billing?.close(); // after the last charges are written: returns this instance's leases
     },
   };
 }

@@ -54,13 +54,20 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      req.resume();
-      throw tooLarge();
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.resume();
+        throw tooLarge();
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    // The client went away (or was cut off by the server's request timeout) mid-body: an ordinary event, not
+    // a relay failure worth an error log. Nobody is left to read the answer.
+    throw new AppError("invalid_request", "The connection closed before the request body was complete.");
   }
   if (size === 0) throw new AppError("invalid_request", "Request body is empty; send a JSON object.");
   try {

@@ -188,6 +188,9 @@ export function createDbKeyLoader(getDatabase: () => Db | Promise<Db>): KeyLoade
           expiresAt: true,
           rpmLimit: true,
           tpmLimit: true,
+          spendLimitMicros: true,
+          spendLimitPeriod: true,
+          allowedModels: true,
           tenant: {
             select: {
               id: true,
@@ -197,6 +200,12 @@ export function createDbKeyLoader(getDatabase: () => Db | Promise<Db>): KeyLoade
               tpmLimit: true,
               cacheEnabled: true,
               cacheTtlSeconds: true,
+              storeBodies: true,
+              bodyRetentionDays: true,
+              zeroDataRetention: true,
+              markupBps: true,
+              monthlyBudgetMicros: true,
+              budgetHardLimit: true,
             },
           },
         },
@@ -208,7 +217,16 @@ export function createDbKeyLoader(getDatabase: () => Db | Promise<Db>): KeyLoade
     if (!row) return null;
     return {
       ctx: {
-        key: { id: row.id, tenantId: row.tenantId, name: row.name, rpmLimit: row.rpmLimit, tpmLimit: row.tpmLimit },
+        key: {
+          id: row.id,
+          tenantId: row.tenantId,
+          name: row.name,
+          rpmLimit: row.rpmLimit,
+          tpmLimit: row.tpmLimit,
+          spendLimitMicros: row.spendLimitMicros,
+          spendLimitPeriod: row.spendLimitPeriod,
+          allowedModels: row.allowedModels,
+        },
         tenant: row.tenant,
       },
       revokedAt: row.revokedAt?.getTime() ?? null,

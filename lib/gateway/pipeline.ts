@@ -28,6 +28,8 @@ import {
   type ResponseCache,
 } from "@/lib/routing/cache";
 import type { UsageRecordInput, UsageRecorder } from "@/lib/usage/recorder";
+import { microsToUsd } from "@/lib/billing/cost";
+import { holdPromptTokens, type Bill, type RelayBilling } from "@/lib/billing/relay-billing";
 import {
   callUpstream,
   classifyFailure,
@@ -68,6 +70,8 @@ export interface PipelineDeps {
   rateLimiter?: RateLimiter;
   /** The exact-match response cache (workspaces opt in); none: no caching. */
   cache?: ResponseCache;
+  /** Credit holds, charges and spend limits (lib/billing); none: requests are not billed. */
+  billing?: RelayBilling;
 }
 
 const NO_POLICIES = { tenant: null, platform: null };
@@ -114,10 +118,11 @@ async function planCall(
   model: string,
   need: string[],
   body: unknown,
+  budgetUsedPercent: number | undefined,
 ) {
   const prefs = parseRequestPreferences(call.req.headers, body);
   const policies = call.deps.policies ? await call.deps.policies.get(call.ctx.tenant.id) : NO_POLICIES;
-  return routeRequest({
+  const route = routeRequest({
     catalog: call.deps.catalog(),
     kind,
     requestedModel: model,
@@ -125,7 +130,61 @@ async function planCall(
     prefs,
     policies,
     health: call.deps.health ?? NO_HEALTH,
+    budgetUsedPercent,
   });
+  const allowed = call.ctx.key.allowedModels;
+  if (allowed && allowed.length > 0) {
+    const refused = route.models.find((m) => !allowed.includes(m.name) && !allowed.includes(m.model.name));
+    if (refused) {
+      throw new AppError(
+        "permission_denied",
+        `This API key may not use the model \`${refused.name}\` (allowed: ${allowed.join(", ")}).`,
+        { param: "model" },
+      );
+    }
+  }
+  return route;
+}
+
+// ---------- billing ----------
+
+/** Spend limits before routing (402 when used up); the budget share feeds the routing policy's spend rules. */
+async function preflight(
+  call: Call,
+): Promise<{ budgetUsedPercent?: number; limits: Bill["limits"] } | undefined> {
+  return call.deps.billing?.preflight(call.ctx);
+}
+
+/** Holds the request's worst case before any provider is called (402 when credit is short). */
+async function holdCredit(
+  call: Call,
+  route: Route,
+  estimate: { promptTokens: number; maxOutputTokens: number | null },
+  limits: Bill["limits"] | undefined,
+): Promise<Bill | null> {
+  const { billing } = call.deps;
+  if (!billing) return null;
+  return billing.hold(call.ctx, route.candidates, route.modelId, estimate, limits);
+}
+
+/** The output tokens a chat request may produce at most, as far as the client said (null: it did not). */
+function maxOutputTokens(body: ChatRequest): number | null {
+  const max = body.max_completion_tokens ?? body.max_tokens;
+  if (typeof max !== "number" || !(max > 0)) return null;
+  const n = typeof body.n === "number" && body.n > 1 ? body.n : 1;
+  return max * n;
+}
+
+/** Prices the record's usage at the deployment `d`; the USD figure for `usage.cost` (undefined: not billed). */
+function priceUsage(
+  call: Call,
+  bill: Bill | null,
+  rec: UsageRecordInput,
+  d: CatalogDeployment | null,
+): number | undefined {
+  if (!bill || !call.deps.billing) return undefined;
+  call.deps.billing.charge(bill, rec, d);
+  return microsToUsd(rec.costMicros);
 }
 
 function timeoutsFor(call: Call, route: Route): RelayTimeouts {
@@ -183,17 +242,28 @@ function failRecord(rec: UsageRecordInput, err: unknown): void {
   rec.errorCode = err instanceof AppError ? err.code : "internal_error";
 }
 
-/** However the request ended: the usage record (off the request path), metrics, and the rate-limit buckets. */
+/**
+ * However the request ended: the charge (priced at the deployment that last answered, from whatever usage was
+ * captured, 0 when none), the credit hold settled, the usage record (off the request path), metrics, and the
+ * rate-limit buckets.
+ */
 function closeRecord(
   call: Call,
   rec: UsageRecordInput,
   attempts: Attempt[],
   started: number,
   admission: Admission | null,
+  bill: Bill | null = null,
+  route: Route | null = null,
 ): void {
   rec.attempts = attempts.length;
   rec.attemptLog = attempts;
   rec.totalMs = Math.round(performance.now() - started);
+  if (bill && call.deps.billing) {
+    const served = route?.candidates.find((d) => d.id === rec.deploymentId) ?? null;
+    call.deps.billing.charge(bill, rec, served);
+    call.deps.billing.settle(bill, rec);
+  }
   call.deps.usage.record(rec);
   recordRelayOutcome(rec);
   settle(admission, rec);
@@ -204,6 +274,32 @@ function settle(admission: Admission | null, rec: UsageRecordInput): void {
   if (!admission) return;
   if (rec.attempts === 0 && !rec.cacheHit) void admission.release();
   else void admission.reconcile(rec.inputTokens + rec.outputTokens);
+}
+
+// ---------- request bodies (opt-in per workspace) ----------
+
+/** Bodies are kept only when the workspace opted in, and never under zero data retention. */
+function storesBodies(call: Call): boolean {
+  const t = call.ctx.tenant;
+  return t.storeBodies === true && t.zeroDataRetention !== true;
+}
+
+const MAX_STORED_BODY = 256 * 1024;
+
+/** Hands the request and its answer to the usage writer (stored beside the record until the retention ends). */
+function keepBodies(call: Call, rec: UsageRecordInput, request: unknown, response: unknown): void {
+  const days = call.ctx.tenant.bodyRetentionDays ?? 7;
+  const cap = (v: unknown) => {
+    const text = JSON.stringify(v);
+    return text.length <= MAX_STORED_BODY
+      ? v
+      : { truncated: true, bytes: text.length, head: text.slice(0, 4096) };
+  };
+  rec.body = {
+    request: cap(withoutRelayFields(request as ChatRequest)),
+    response: response === null ? null : cap(response),
+    expiresAt: new Date(Date.now() + days * 86_400_000),
+  };
 }
 
 // ---------- helpers ----------
@@ -243,6 +339,14 @@ function relayHeaders(d: CatalogDeployment | null, attempts: Attempt[]): Record<
  * limited us, 504 if they all timed out, 503 if all were overloaded, else 502; the message lists the attempts.
  */
 function exhaustedError(attempts: Attempt[]): AppError {
+  if (attempts.length === 0) {
+    // Every candidate was skipped before a call (circuits open, cooldowns, half-open trials taken).
+    return new AppError(
+      "service_unavailable",
+      "Every deployment of this model is cooling down after recent failures; retry in a few seconds.",
+      { headers: { "retry-after": "2" } },
+    );
+  }
   const summary = attempts
     .map(
       (a, i) =>
@@ -307,6 +411,8 @@ function newRecord(
     status: 0,
     errorCode: null,
     costMicros: 0n,
+    providerCostMicros: 0n,
+    markupBps: 0,
     createdAt: new Date(),
   };
 }
@@ -410,10 +516,26 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
   const rec = newRecord(call, "chat", body.model, stream);
   const attempts: Attempt[] = [];
   let admission: Admission | null = null;
+  let bill: Bill | null = null;
+  let route: Route | null = null;
   try {
-    const route = await planCall(call, "chat", body.model, requiredCapabilities(body), body);
+    const limits = await preflight(call);
+    route = await planCall(
+      call,
+      "chat",
+      body.model,
+      requiredCapabilities(body),
+      body,
+      limits?.budgetUsedPercent,
+    );
     rec.modelId = route.modelId;
     admission = await admit(call, body, body);
+    bill = await holdCredit(
+      call,
+      route,
+      { promptTokens: holdPromptTokens(body.messages, body.tools), maxOutputTokens: maxOutputTokens(body) },
+      limits?.limits,
+    );
     const tctx: TranslateContext = {
       id: `chatcmpl-${randomBase62(24)}`,
       model: body.model,
@@ -468,11 +590,12 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
           usage ?? estimateUsage(body, completion.choices.map((c) => c.message.content ?? "").join(""));
         applyUsage(rec, u);
         rec.estimated = usage === null;
-        completion.usage = toOpenAIUsage(u);
+        completion.usage = { ...toOpenAIUsage(u), cost: priceUsage(call, bill, rec, d) };
         attempt.ms = Math.round(performance.now() - t0);
         observe(call, attempt, attempt.ms);
         rec.ttfbMs = attempt.ms;
         rec.status = 200;
+        if (storesBodies(call)) keepBodies(call, rec, body, completion);
         sendJsonWith(call.res, 200, completion, relayHeaders(d, attempts));
         if (cachePlan?.write) void call.deps.cache!.save(cachePlan, { completion, servedBy: servedBy(d) });
         return;
@@ -490,6 +613,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
         started,
         timeouts,
         cachePlan,
+        () => priceUsage(call, bill, rec, d),
       );
       attempt.ms = Math.round(performance.now() - t0);
       if (outcome.failure) {
@@ -522,7 +646,7 @@ export async function proxyChatCompletion(call: Call, body: ChatRequest): Promis
     }
     throw err;
   } finally {
-    closeRecord(call, rec, attempts, started, admission);
+    closeRecord(call, rec, attempts, started, admission, bill, route);
   }
 }
 
@@ -558,6 +682,8 @@ async function serveFromCache(
   const completion = replayCompletion(hit, tctx.id, tctx.created);
   completion.model = tctx.model;
   const u = completion.usage;
+  // No provider was called: a cache hit is free (usage.cost 0 when billed; the stored cost is not replayed).
+  if (u) u.cost = call.deps.billing ? 0 : undefined;
   rec.cacheHit = true;
   rec.status = 200;
   rec.ttfbMs = 0;
@@ -628,6 +754,8 @@ async function streamThrough(
   started: number,
   timeouts: RelayTimeouts,
   cachePlan: CachePlan | null,
+  /** Prices the captured usage; the USD cost for the final usage chunk (undefined: not billed). */
+  price: () => number | undefined,
 ): Promise<StreamOutcome> {
   const { firstTokenMs, streamTotalMs } = timeouts;
   const { res } = call;
@@ -637,7 +765,8 @@ async function streamThrough(
   const delivered: string[] = [];
   let committed = false;
   let firstChunkAt: number | undefined;
-  const accumulator = cachePlan?.write ? new CompletionAccumulator() : null;
+  const keepBody = storesBodies(call);
+  const accumulator = cachePlan?.write || keepBody ? new CompletionAccumulator() : null;
 
   const firstToken = setTimeout(() => {
     if (!committed)
@@ -717,15 +846,18 @@ async function streamThrough(
       res.writeHead(200, { ...SSE_HEADERS, ...relayHeaders(d, attempts) });
     }
     const u = finishWithUsage();
+    const cost = price();
     if (clientWantsUsage) {
       await write(
-        `data: ${JSON.stringify({ id: tctx.id, object: "chat.completion.chunk", created: tctx.created, model: tctx.model, choices: [], usage: toOpenAIUsage(u) })}\n\n`,
+        `data: ${JSON.stringify({ id: tctx.id, object: "chat.completion.chunk", created: tctx.created, model: tctx.model, choices: [], usage: { ...toOpenAIUsage(u), cost } })}\n\n`,
       );
     }
     rec.status = 200;
     res.end(SSE_DONE);
     const completion = accumulator?.toCompletion(toOpenAIUsage(u));
-    if (completion && cachePlan) void call.deps.cache!.save(cachePlan, { completion, servedBy: servedBy(d) });
+    if (completion && keepBody) keepBodies(call, rec, body, completion);
+    if (completion && cachePlan?.write)
+      void call.deps.cache!.save(cachePlan, { completion, servedBy: servedBy(d) });
     return { committed: true, firstChunkAt };
   } catch (err) {
     clearTimeout(firstToken);
@@ -783,10 +915,19 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
   const rec = newRecord(call, "embeddings", body.model, false);
   const attempts: Attempt[] = [];
   let admission: Admission | null = null;
+  let bill: Bill | null = null;
+  let route: Route | null = null;
   try {
-    const route = await planCall(call, "embeddings", body.model, [], body);
+    const limits = await preflight(call);
+    route = await planCall(call, "embeddings", body.model, [], body, limits?.budgetUsedPercent);
     rec.modelId = route.modelId;
     admission = await admit(call, {}, {});
+    bill = await holdCredit(
+      call,
+      route,
+      { promptTokens: holdPromptTokens([], body.input), maxOutputTokens: 0 },
+      limits?.limits,
+    );
     const abort = abortOnClientClose(call.res);
     const timeouts = timeoutsFor(call, route);
     for (const d of route.candidates) {
@@ -812,6 +953,8 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
       const { response: out, usage } = adapter.parseEmbeddingsResponse(JSON.parse(text), body);
       out.model = body.model;
       if (usage) applyUsage(rec, usage);
+      const cost = priceUsage(call, bill, rec, d);
+      if (cost !== undefined && out.usage) Object.assign(out.usage, { cost });
       rec.estimated = usage === null;
       rec.status = 200;
       rec.ttfbMs = tried.attempt.ms;
@@ -828,6 +971,6 @@ export async function proxyEmbeddings(call: Call, body: EmbeddingsRequest): Prom
     failRecord(rec, err);
     throw err;
   } finally {
-    closeRecord(call, rec, attempts, started, admission);
+    closeRecord(call, rec, attempts, started, admission, bill, route);
   }
 }

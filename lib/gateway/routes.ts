@@ -3,6 +3,7 @@
 import { AppError } from "@/lib/errors";
 import { chatCompletions } from "./handlers/chat";
 import { embeddings } from "./handlers/embeddings";
+import { getGeneration } from "./handlers/generation";
 import { getModel, listModels, MODEL_PATH_PREFIX } from "./handlers/models";
 import type { RouteHandler } from "./types";
 
@@ -14,6 +15,7 @@ const ROUTES = new Map<string, Methods>([
   ["/api/v1/chat/completions", { POST: chatCompletions }],
   ["/api/v1/embeddings", { POST: embeddings }],
   ["/api/v1/models", { GET: listModels }],
+  ["/api/v1/generation", { GET: getGeneration }],
 ]);
 
 /** Paths with an id after a fixed prefix. */

@@ -9,7 +9,15 @@ export type LogFields = Record<string, unknown>;
 const RANK = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 const SENSITIVE_FIELD =
   /authorization|cookie|password|secret|token|apikey|api_key|masterkey|master_key|^key$/i;
-const SECRET_IN_TEXT = /\bsk-[A-Za-z0-9_-]{8,}|\/\/[^/\s:@]+:[^/\s@]+@/g;
+// Secrets that may sit inside a message (an upstream's error text, a URL, an echoed header), each with its mask.
+const SECRETS_IN_TEXT: [RegExp, (m: string) => string][] = [
+  [/\bsk-[A-Za-z0-9_-]{8,}/g, (m) => `${m.slice(0, 6)}***`], // OpenAI-style and Switchyard keys
+  [/\/\/[^/\s:@]+:[^/\s@]+@/g, () => "//***@"], // URL credentials
+  [/\bAIza[0-9A-Za-z_-]{20,}/g, () => "AIza***"], // Google API keys
+  [/\beyJ[A-Za-z0-9_-]{8,}(\.[A-Za-z0-9_-]*){2,4}/g, () => "eyJ***"], // JWT/JWE (session tokens)
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, (m) => `${m.split(/\s+/)[0]} ***`],
+  [/([?&](?:key|api_key|apikey|token|access_token)=)[^&\s"']+/gi, (m) => `${m.slice(0, m.indexOf("=") + 1)}***`],
+];
 
 let threshold: number | undefined;
 
@@ -26,7 +34,9 @@ function minRank(): number {
 
 /** Masks API keys and URL credentials inside a string. */
 export function redactText(text: string): string {
-  return text.replace(SECRET_IN_TEXT, (m) => (m.startsWith("//") ? "//***@" : `${m.slice(0, 6)}***`));
+  let out = text;
+  for (const [re, mask] of SECRETS_IN_TEXT) out = out.replace(re, mask);
+  return out;
 }
 
 function serialize(value: unknown, depth: number): unknown {

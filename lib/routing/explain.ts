@@ -13,14 +13,14 @@ import type { ErrorBody } from "@/lib/errors";
 import { getSecrets } from "@/lib/secrets";
 import { requireRole, type TenantCtx } from "@/lib/tenancy/context";
 import { getHealthTracker, type HealthSnapshot, type HealthTracker } from "./health";
-import { listPolicyVersions, loadPolicy } from "./policies";
+import { listPolicyVersions, loadPolicy, loadWorkspaceRouting } from "./policies";
 import { mergePolicies, policyIssues, RoutingPolicy } from "./policy";
 import { isNeutral, parseRequestPreferences, ROUTE_HEADER, type RequestPreferences } from "./preferences";
-import { requiredCapabilities, routeRequest } from "./route";
+import { requiredCapabilities, routeRequest, type RouteInput } from "./route";
 
 // ---------- the policy in force and its history ----------
 
-/** The workspace's policy, the platform default, their merge (what the relay applies) and every version. */
+/** The workspace's policy, the platform default, their merge (what the relay applies) and every version with its document. */
 export async function describeWorkspaceRouting(ctx: TenantCtx) {
   const [versions, platformDefault] = await Promise.all([listPolicyVersions(ctx), loadPolicy(ctx.db, null)]);
   const current = versions[0];
@@ -43,6 +43,8 @@ export async function describeWorkspaceRouting(ctx: TenantCtx) {
       /** The author's email; null when the operator CLI saved it or the user is gone. */
       createdBy: (v.createdById && emailOf.get(v.createdById)) ?? null,
       note: v.note,
+      /** The version's document as stored, for the editor's diff against the current one. */
+      document: v.document as RoutingPolicy,
     })),
   };
 }
@@ -145,7 +147,8 @@ const UNSEEN: Omit<DeploymentHealthView, "seen"> = {
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function healthView(s: HealthSnapshot | undefined): DeploymentHealthView {
+/** A snapshot as the dashboard shows it (rounded rates, ISO times); `undefined` is a deployment with no traffic yet. */
+export function healthView(s: HealthSnapshot | undefined): DeploymentHealthView {
   if (!s) return { seen: false, ...UNSEEN };
   const rates = { ...s.errorRates };
   for (const k of Object.keys(rates) as Array<keyof typeof rates>) rates[k] = round(rates[k]);
@@ -168,7 +171,7 @@ function healthView(s: HealthSnapshot | undefined): DeploymentHealthView {
 export interface PlanExplanationInput {
   catalog: Catalog;
   health: ExplainHealth;
-  policies: { tenant: RoutingPolicy | null; platform: RoutingPolicy | null };
+  policies: RouteInput["policies"];
   body: unknown;
   now?: Date;
 }
@@ -256,16 +259,19 @@ export interface ExplainRouteInput {
  * seconds), the given catalog snapshot and health.
  */
 export async function explainRoute(input: ExplainRouteInput): Promise<RouteExplanation> {
-  const [tenant, platform] = await Promise.all([
-    loadPolicy(input.db, input.tenantId),
+  const [workspace, platform] = await Promise.all([
+    loadWorkspaceRouting(input.db, input.tenantId),
     loadPolicy(input.db, null),
   ]);
-  return planExplanation({ ...input, policies: { tenant, platform } });
+  return planExplanation({
+    ...input,
+    policies: { tenant: workspace.policy, platform, workspace: workspace.constraints },
+  });
 }
 
 /** The explanation on this process's catalog snapshot and health tracker (loading a catalog outside the server). */
 export async function explainWorkspaceRoute(ctx: TenantCtx, body: unknown): Promise<RouteExplanation> {
   const catalog =
-    getProcessCatalog()?.get() ?? (await loadCatalog(ctx.db, getSecrets().masterKey, quirksFor));
+    getProcessCatalog()?.get() ?? (await loadCatalog(ctx.db, getSecrets().keyring, quirksFor));
   return explainRoute({ db: ctx.db, tenantId: ctx.tenant.id, catalog, health: getHealthTracker(), body });
 }

@@ -291,3 +291,23 @@ describe("sharing between instances", () => {
     );
   });
 });
+
+describe("per-minute history", () => {
+  it("keeps each deployment's recent minutes for the dashboard, bounded by seriesMinutes", () => {
+    t = 60_000 * 1_000;
+    const h = tracker({ seriesMinutes: 4 });
+    h.observe(ok("a", 100));
+    h.observe(ok("a", 300));
+    h.observe(fail("a"));
+    t += 60_000;
+    h.observe(ok("a", 40));
+    const points = h.history("a");
+    expect(points).toHaveLength(4);
+    expect(points.slice(-2)).toEqual([
+      { at: t - 60_000, requests: 3, failures: 1, avgMs: 200 },
+      { at: t, requests: 1, failures: 0, avgMs: 40 },
+    ]);
+    expect(h.history("never-seen")).toHaveLength(4);
+    expect(h.history("never-seen").every((p) => p.requests === 0)).toBe(true);
+  });
+});

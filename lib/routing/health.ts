@@ -11,7 +11,7 @@ import type { Attempt } from "@/lib/gateway/pipeline";
 import { log } from "@/lib/observability/log";
 import { getStore } from "@/lib/store";
 import type { Store } from "@/lib/store/types";
-import { decay, SampleWindow, type Percentiles } from "./percentiles";
+import { decay, MinuteSeries, SampleWindow, type MinutePoint, type Percentiles } from "./percentiles";
 
 export type ErrorClass = "timeout" | "5xx" | "429" | "connection";
 export type CircuitState = "closed" | "open" | "half-open";
@@ -36,6 +36,8 @@ const DEFAULTS = {
   /** Latency percentiles cover the last `windowMs`, at most `maxSamples` samples. */
   windowMs: 60_000,
   maxSamples: 512,
+  /** Minutes of per-minute history kept for the dashboard (requests, failures, mean time to first token). */
+  seriesMinutes: 30,
   /** Fewer latency samples than this in the window: no percentile-based judgement. */
   minLatencySamples: 5,
   /** Latencies below this count as equal when comparing with the baseline or peers (jitter, not degradation). */
@@ -89,6 +91,8 @@ interface DeploymentHealth {
   consecutive: number;
   ttft: SampleWindow;
   total: SampleWindow;
+  /** Per-minute history for the dashboard only; never read on the request path. */
+  series: MinuteSeries;
   baseline?: number;
   baselineAt: number;
   circuit: CircuitState;
@@ -204,6 +208,7 @@ export class HealthTracker {
     const s = this.stateOf(obs.deploymentId);
     this.decayTo(s, now);
     s.requests += 1;
+    s.series.add(now, obs.ok, obs.ttftMs ?? obs.totalMs);
     if (obs.ok) {
       s.consecutive = 0;
       if (obs.ttftMs !== undefined) s.ttft.add(now, obs.ttftMs);
@@ -294,6 +299,12 @@ export class HealthTracker {
     };
   }
 
+  /** The last minutes of a deployment's traffic on this instance, oldest first (dashboard sparklines). */
+  history(id: string): MinutePoint[] {
+    const series = this.deployments.get(id)?.series ?? new MinuteSeries(this.o.seriesMinutes);
+    return series.read(this.o.now());
+  }
+
   /** Every deployment seen so far; `peersOf` names each one's peers (the other candidates for its model). */
   snapshots(peersOf: (id: string) => string[] = () => []): HealthSnapshot[] {
     return [...this.deployments.keys()].map((id) => this.snapshot(id, peersOf(id)));
@@ -314,6 +325,7 @@ export class HealthTracker {
         consecutive: 0,
         ttft: window(),
         total: window(),
+        series: new MinuteSeries(this.o.seriesMinutes),
         baselineAt: 0,
         circuit: "closed",
         openUntil: 0,

@@ -86,3 +86,71 @@ export class SampleWindow {
     return result;
   }
 }
+
+export interface MinutePoint {
+  /** Start of the minute, epoch milliseconds. */
+  at: number;
+  /** Attempts observed in that minute (successes and failures). */
+  requests: number;
+  failures: number;
+  /** Mean of the latency samples of that minute; null when none. */
+  avgMs: number | null;
+}
+
+/**
+ * Per-minute history for the dashboard's sparklines: a ring of `slots` minutes, each holding counts and a latency
+ * sum. Fixed memory (four Float64Arrays) and no allocation on `add`: a slot is reset in place when its minute comes
+ * round again. Read only by the dashboard, never on the request path.
+ */
+export class MinuteSeries {
+  private readonly minutes: Float64Array;
+  private readonly requests: Float64Array;
+  private readonly failures: Float64Array;
+  private readonly sums: Float64Array;
+  private readonly samples: Float64Array;
+
+  constructor(readonly slots = 30) {
+    this.minutes = new Float64Array(slots).fill(-1);
+    this.requests = new Float64Array(slots);
+    this.failures = new Float64Array(slots);
+    this.sums = new Float64Array(slots);
+    this.samples = new Float64Array(slots);
+  }
+
+  /** Records one attempt at `at`: a failure, or a success with an optional latency sample. */
+  add(at: number, ok: boolean, latencyMs?: number): void {
+    const minute = Math.floor(at / 60_000);
+    const i = minute % this.slots;
+    if (this.minutes[i] !== minute) {
+      this.minutes[i] = minute;
+      this.requests[i] = 0;
+      this.failures[i] = 0;
+      this.sums[i] = 0;
+      this.samples[i] = 0;
+    }
+    this.requests[i]! += 1;
+    if (!ok) this.failures[i]! += 1;
+    else if (latencyMs !== undefined) {
+      this.sums[i]! += latencyMs;
+      this.samples[i]! += 1;
+    }
+  }
+
+  /** The last `slots` minutes up to and including the one holding `now`, oldest first; empty minutes are zeros. */
+  read(now: number): MinutePoint[] {
+    const current = Math.floor(now / 60_000);
+    const out: MinutePoint[] = [];
+    for (let minute = current - this.slots + 1; minute <= current; minute++) {
+      const i = ((minute % this.slots) + this.slots) % this.slots;
+      const hit = this.minutes[i] === minute;
+      const samples = hit ? this.samples[i]! : 0;
+      out.push({
+        at: minute * 60_000,
+        requests: hit ? this.requests[i]! : 0,
+        failures: hit ? this.failures[i]! : 0,
+        avgMs: samples > 0 ? Math.round(this.sums[i]! / samples) : null,
+      });
+    }
+    return out;
+  }
+}

@@ -3,7 +3,7 @@ import type { CatalogDeployment, CatalogModel } from "@/lib/catalog/catalog";
 import { AppError } from "@/lib/errors";
 import type { HealthTracker } from "./health";
 import { planRoute, type HealthView, type PlanInput, type RoutePlan } from "./plan";
-import { DEFAULT_POLICY, mergePolicies, RoutingPolicy } from "./policy";
+import { applyWorkspaceRegion, DEFAULT_POLICY, mergePolicies, RoutingPolicy } from "./policy";
 import { NO_PREFERENCES, parseRequestPreferences } from "./preferences";
 import { testDeployment as dep } from "./test-deployments";
 
@@ -455,5 +455,32 @@ describe("explain", () => {
         reason: "lacks capability tools",
       },
     ]);
+  });
+});
+
+describe("workspace constraints (settings)", () => {
+  it("zero data retention keeps only providers that retain nothing, and denies when none does", () => {
+    const Z = dep("dep_z", "zdr-co", { region: "eu", zdr: true });
+    const out = planRoute({
+      model: model([A, Z, C]),
+      policy: DEFAULT_POLICY,
+      need: [],
+      prefs: NO_PREFERENCES,
+      health: health(),
+      now: NOW,
+      zeroDataRetention: true,
+    }) as RoutePlan;
+    expect(ids(out)).toEqual(["dep_z"]);
+    expect(out.explain.find((e) => e.deploymentId === "dep_a")!.reason).toMatch(/may retain data/);
+    const err = thrown(() => plan({ zeroDataRetention: true }));
+    expect(err.code).toBe("permission_denied");
+    expect(err.message).toMatch(/zero data retention/);
+  });
+
+  it("the workspace region narrows the policy in force, never widens it", () => {
+    expect(ids(plan({ policy: applyWorkspaceRegion(DEFAULT_POLICY, "EU") }))).toEqual(["dep_b"]);
+    const usOnly = policy({ region: ["us"] });
+    expect(thrown(() => plan({ policy: applyWorkspaceRegion(usOnly, "eu") })).code).toBe("permission_denied");
+    expect(applyWorkspaceRegion(usOnly, null)).toBe(usOnly);
   });
 });

@@ -56,6 +56,8 @@ export interface PlanInput {
   now: Date;
   /** Share of the workspace's monthly budget used so far, for the spend rule. */
   budgetUsedPercent?: number;
+  /** The workspace's zero-data-retention setting: only providers marked noDataRetention may serve. */
+  zeroDataRetention?: boolean;
   /** Set when planning the model a spend rule remapped to: spend rules then apply no further (one hop). */
   remappedFrom?: string;
   /** For `weighted`; Math.random by default. */
@@ -199,6 +201,21 @@ export function planRoute(input: PlanInput): RouteDecision {
         new AppError(
           "permission_denied",
           `The routing policy's ${constraint} leaves no deployment of \`${model.name}\` (its deployments are in: ${where}).`,
+        ),
+    );
+  }
+
+  // Workspace zero data retention: like the region, a constraint of the workspace, never fallen back from.
+  if (input.zeroDataRetention) {
+    narrow(
+      ({ d }) =>
+        d.provider.noDataRetention
+          ? null
+          : `provider ${d.provider.name} may retain data (workspace requires zero data retention)`,
+      () =>
+        new AppError(
+          "permission_denied",
+          `The workspace requires zero data retention and no provider of \`${model.name}\` is marked as retaining no data.`,
         ),
     );
   }

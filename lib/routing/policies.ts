@@ -1,14 +1,15 @@
 // Routing policies at rest and in force. Versioned: every save is a new row (author, time, note); the newest row
 // per workspace is in force; a rollback saves an older document again. The platform default has tenantId null.
 // On the request path policies come from an in-process cache (stale-while-revalidate, a few seconds); a save
-// publishes on the shared store so every instance drops its copy at once.
+// publishes on the shared store so every instance drops its copy at once. The cache also carries the workspace's
+// routing constraints from its settings (region, zero data retention): they change through the same broadcast.
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/observability/log";
 import type { Store } from "@/lib/store";
 import { requireRole, type TenantCtx } from "@/lib/tenancy/context";
-import { RoutingPolicy } from "./policy";
+import { RoutingPolicy, type WorkspaceConstraints } from "./policy";
 
 export const POLICY_CHANNEL = "routing:policy";
 const PLATFORM = "__platform__";
@@ -23,6 +24,29 @@ async function latest(db: Db | Tx, tenantId: string | null) {
 export async function loadPolicy(db: Db, tenantId: string | null): Promise<RoutingPolicy | null> {
   const row = await latest(db, tenantId);
   return row ? RoutingPolicy.parse(row.document) : null;
+}
+
+const NO_CONSTRAINTS: WorkspaceConstraints = { region: null, zeroDataRetention: false };
+
+/** The workspace's own policy and its routing constraints (settings), in one query. */
+export async function loadWorkspaceRouting(
+  db: Db,
+  tenantId: string,
+): Promise<{ policy: RoutingPolicy | null; constraints: WorkspaceConstraints }> {
+  const row = await db.tenant.findUnique({
+    where: { id: tenantId },
+    select: {
+      region: true,
+      zeroDataRetention: true,
+      routingPolicies: { orderBy: { version: "desc" }, take: 1, select: { document: true } },
+    },
+  });
+  if (!row) return { policy: null, constraints: NO_CONSTRAINTS };
+  const doc = row.routingPolicies[0]?.document;
+  return {
+    policy: doc === undefined ? null : RoutingPolicy.parse(doc),
+    constraints: { region: row.region, zeroDataRetention: row.zeroDataRetention },
+  };
 }
 
 async function insertVersion(
@@ -86,6 +110,11 @@ export async function rollbackWorkspacePolicy(ctx: TenantCtx, version: number, s
   return saveWorkspacePolicy(ctx, row.document, `rollback to version ${version}`, store);
 }
 
+/** Tells every instance a workspace's routing inputs changed (its policy or its region / retention settings). */
+export async function announcePolicyChange(store: Store | undefined, tenantId: string | null): Promise<void> {
+  return announce(store, tenantId);
+}
+
 async function announce(store: Store | undefined, tenantId: string | null): Promise<void> {
   getProcessPolicyCache()?.invalidate(tenantId);
   await store?.publish(POLICY_CHANNEL, tenantId ?? PLATFORM).catch((err: unknown) =>
@@ -97,6 +126,8 @@ async function announce(store: Store | undefined, tenantId: string | null): Prom
 
 interface Entry {
   policy: RoutingPolicy | null;
+  /** Workspace entries only. */
+  constraints?: WorkspaceConstraints;
   loadedAt: number;
   reloading?: boolean;
 }
@@ -132,38 +163,50 @@ export class PolicyCache {
     this.entries.delete(tenantId ?? PLATFORM);
   }
 
-  /** The workspace's own policy and the platform default. */
-  async get(tenantId: string): Promise<{ tenant: RoutingPolicy | null; platform: RoutingPolicy | null }> {
+  /** The workspace's own policy, the platform default, and the workspace's routing constraints. */
+  async get(tenantId: string): Promise<{
+    tenant: RoutingPolicy | null;
+    platform: RoutingPolicy | null;
+    workspace: WorkspaceConstraints;
+  }> {
     const [tenant, platform] = await Promise.all([this.one(tenantId), this.one(null)]);
-    return { tenant, platform };
+    return {
+      tenant: tenant.policy,
+      platform: platform.policy,
+      workspace: tenant.constraints ?? NO_CONSTRAINTS,
+    };
   }
 
-  private one(tenantId: string | null): RoutingPolicy | null | Promise<RoutingPolicy | null> {
+  private one(tenantId: string | null): Entry | Promise<Entry> {
     const key = tenantId ?? PLATFORM;
     const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.loadedAt < this.ttlMs) return hit.policy;
+    if (hit && Date.now() - hit.loadedAt < this.ttlMs) return hit;
     if (hit) {
       if (!hit.reloading) {
         hit.reloading = true;
         void this.load(key, tenantId).catch(() => {});
       }
-      return hit.policy; // stale while revalidating
+      return hit; // stale while revalidating
     }
     return this.load(key, tenantId);
   }
 
-  private async load(key: string, tenantId: string | null): Promise<RoutingPolicy | null> {
+  private async load(key: string, tenantId: string | null): Promise<Entry> {
     try {
-      const policy = await loadPolicy(await this.getDb(), tenantId);
+      const db = await this.getDb();
+      const entry: Entry =
+        tenantId === null
+          ? { policy: await loadPolicy(db, null), loadedAt: Date.now() }
+          : { ...(await loadWorkspaceRouting(db, tenantId)), loadedAt: Date.now() };
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { policy, loadedAt: Date.now() });
-      return policy;
+      this.entries.set(key, entry);
+      return entry;
     } catch (err) {
       const stale = this.entries.get(key);
       if (!stale) throw err;
       stale.reloading = false;
       log.warn("routing policy reload failed; serving the previous one", { error: (err as Error).message });
-      return stale.policy;
+      return stale;
     }
   }
 }

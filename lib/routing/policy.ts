@@ -223,6 +223,27 @@ export function policyIssues(input: unknown): Array<{ path: string; message: str
   }));
 }
 
+// ---------- workspace constraints ----------
+
+/**
+ * Routing constraints from the workspace's settings (Tenant.region, Tenant.zeroDataRetention), applied on top of
+ * every policy: they only narrow. `region` behaves like a top-level policy region; zero data retention keeps only
+ * providers marked noDataRetention in the catalog.
+ */
+export interface WorkspaceConstraints {
+  region: string | null;
+  zeroDataRetention: boolean;
+}
+
+/** The policy in force narrowed by the workspace's region setting (unchanged without one). */
+export function applyWorkspaceRegion(
+  policy: RoutingPolicy,
+  region: string | null | undefined,
+): RoutingPolicy {
+  if (!region) return policy;
+  return { ...policy, region: intersectRegions(policy.region, [region.toLowerCase()]) };
+}
+
 // ---------- regions ----------
 
 /** "eu" allows "eu", "eu-west", "eu-central-1" (case-insensitive); a deployment with no region is in none. */

@@ -4,7 +4,7 @@
 // same thing.
 import type { Catalog, CatalogDeployment, CatalogModel } from "@/lib/catalog/catalog";
 import { AppError } from "@/lib/errors";
-import { mergePolicies, type RoutingPolicy } from "./policy";
+import { applyWorkspaceRegion, mergePolicies, type RoutingPolicy, type WorkspaceConstraints } from "./policy";
 import { planRoute, type ExplainEntry, type HealthView, type RoutePlan } from "./plan";
 import { modelsToTry, type RequestPreferences } from "./preferences";
 
@@ -14,7 +14,15 @@ export interface RouteInput {
   requestedModel: string;
   need: string[];
   prefs: RequestPreferences;
-  policies: { tenant: RoutingPolicy | null; platform: RoutingPolicy | null };
+  /**
+   * The workspace's policy, the platform default and the workspace's settings constraints. The relay passes the
+   * PolicyCache's answer through as is, so `workspace` arrives with it without the pipeline naming it.
+   */
+  policies: {
+    tenant: RoutingPolicy | null;
+    platform: RoutingPolicy | null;
+    workspace?: WorkspaceConstraints;
+  };
   health: HealthView;
   now?: Date;
   budgetUsedPercent?: number;
@@ -57,7 +65,14 @@ function resolve(catalog: Catalog, name: string, kind: RouteInput["kind"]): Cata
 /** Plans one model, following a spend rule's remap at most once. */
 function planModel(input: RouteInput, policy: RoutingPolicy, model: CatalogModel, name: string): RoutedModel {
   const now = input.now ?? new Date();
-  const base = { policy, need: input.need, prefs: input.prefs, health: input.health, now };
+  const base = {
+    policy,
+    need: input.need,
+    prefs: input.prefs,
+    health: input.health,
+    now,
+    zeroDataRetention: input.policies.workspace?.zeroDataRetention ?? false,
+  };
   const decision = planRoute({ ...base, model, budgetUsedPercent: input.budgetUsedPercent });
   if (decision.remapTo === undefined) return { name, model, plan: decision };
   const target = resolve(input.catalog, decision.remapTo, input.kind);
@@ -69,7 +84,10 @@ function planModel(input: RouteInput, policy: RoutingPolicy, model: CatalogModel
 }
 
 export function routeRequest(input: RouteInput): Route {
-  const policy = mergePolicies(input.policies.platform, input.policies.tenant);
+  const policy = applyWorkspaceRegion(
+    mergePolicies(input.policies.platform, input.policies.tenant),
+    input.policies.workspace?.region,
+  );
   const names = modelsToTry(input.requestedModel, input.prefs);
   const first = resolve(input.catalog, input.requestedModel, input.kind);
   if (!first) throw notFound(input.requestedModel);

@@ -33,6 +33,7 @@ export function testDeployment(id: string, provider: string, o: DepOpts = {}): C
     prices: {
       input: BigInt(Math.round((o.input ?? 1) * 1e6)),
       cachedInput: 0n,
+      cacheWrite: 0n,
       output: BigInt(Math.round((o.output ?? 1) * 1e6)),
     },
     capabilities: new Set(o.caps ?? ["tools", "vision", "json_schema"]),

@@ -28,7 +28,7 @@ export function createStore(opts: { redisUrl?: string; prefix?: string } = {}): 
 
 export function getStore(): Store {
   const g = globalThis as GlobalWithStore;
-  g[KEY] ??= createStore({ redisUrl: env().REDIS_URL });
+  g[KEY] ??= createStore({ redisUrl: env().REDIS_URL, prefix: env().REDIS_PREFIX });
   return g[KEY];
 }
 

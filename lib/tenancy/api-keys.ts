@@ -1,5 +1,6 @@
 // API keys of a workspace. The key itself is returned once, at creation; only its SHA-256 hash and a hint are
-// stored. Revocation evicts the key from every instance's verification cache (lib/gateway/key-cache.ts).
+// stored. Revocation evicts the key from every instance's verification cache (lib/gateway/key-cache.ts); so does a
+// change of its limits, models or expiry (lib/tenancy/limits.ts setKeyLimits).
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -25,6 +26,11 @@ const PUBLIC_FIELDS = {
   lastUsedAt: true,
   expiresAt: true,
   revokedAt: true,
+  rpmLimit: true,
+  tpmLimit: true,
+  spendLimitMicros: true,
+  spendLimitPeriod: true,
+  allowedModels: true,
 } as const;
 
 export async function createApiKey(ctx: TenantCtx, input: z.input<typeof CreateApiKeyInput>, now = new Date()) {

@@ -1,13 +1,16 @@
-// Rate limits per API key and per workspace (requests and tokens per minute), and the workspace's response cache.
+// A key's limits (rate, spend, models and lifetime) and the workspace's rate limits and response cache.
 // Invariants:
 //  - every verb takes ctx first and every query carries `tenantId: ctx.tenant.id`: another workspace's key is a 404;
 //  - limits travel with the key record in every instance's key cache (lib/gateway/key-cache.ts), so a change
 //    evicts the affected keys everywhere (invalidateApiKey) and applies within seconds without a restart;
-//  - null means "no limit"; a field left out is left unchanged.
+//  - null means "no limit"; a field left out is left unchanged;
+//  - money is exact: a spend limit typed as "12.50" is stored as 12_500_000 micro-dollars, never through a float.
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { invalidateApiKey } from "@/lib/gateway/key-cache";
 import { requireRole, type TenantCtx } from "./context";
+import { recordAudit } from "@/lib/audit";
+import { listModelNames } from "@/lib/catalog/model-names";
 
 /** The largest value the Int columns hold. */
 const MAX_INT = 2_147_483_647;
@@ -24,9 +27,54 @@ const Limit = (unit: string) =>
     .nullable()
     .optional();
 
+/** The largest spend limit accepted: one billion dollars (far inside the BigInt column). */
+const MAX_SPEND_MICROS = 1_000_000_000n * 1_000_000n;
+
+/** "12.50", "$12.5", 12.5 -> micro-dollars; "", "none" or null -> null (no limit). Exact: no float arithmetic. */
+const SpendLimit = z
+  .union([z.string(), z.number()], { error: 'must be an amount in dollars like "12.50", or "none"' })
+  .nullable()
+  .optional()
+  .transform((v, c) => {
+    if (v === undefined || v === null) return v;
+    const text = (typeof v === "number" ? String(v) : v).trim().replace(/^\$/, "");
+    if (text === "" || text.toLowerCase() === "none") return null;
+    const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text);
+    if (!m) {
+      c.addIssue({ code: "custom", message: 'must be an amount in dollars like "12.50" (at most 6 decimals), or "none"' });
+      return z.NEVER;
+    }
+    const micros = BigInt(m[1]!) * 1_000_000n + BigInt((m[2] ?? "").padEnd(6, "0"));
+    if (micros <= 0n) c.addIssue({ code: "custom", message: 'must be more than $0 ("none" removes the limit)' });
+    else if (micros > MAX_SPEND_MICROS) c.addIssue({ code: "custom", message: "must be at most $1,000,000,000" });
+    return micros;
+  });
+
+export const SPEND_LIMIT_PERIODS = ["monthly", "total"] as const;
+
 export const KeyLimitsInput = z.strictObject(
-  { rpm: Limit("requests per minute"), tpm: Limit("tokens per minute") },
-  { error: "must be an object { rpm?, tpm? }" },
+  {
+    rpm: Limit("requests per minute"),
+    tpm: Limit("tokens per minute"),
+    /** USD as text, exact to the micro-dollar; null, "" or "none" removes the limit. */
+    spendLimit: SpendLimit,
+    /** What the spend limit counts: this calendar month (UTC) or the key's whole life. */
+    spendLimitPeriod: z.enum(SPEND_LIMIT_PERIODS, { error: 'must be "monthly" or "total"' }).optional(),
+    /** Public model names this key may call; empty: every model. */
+    allowedModels: z
+      .array(z.string({ error: "must be model names" }).trim().min(1, "must not contain an empty name").max(200), {
+        error: "must be a list of model names",
+      })
+      .max(500, "must list at most 500 models")
+      .optional()
+      .transform((v) => (v === undefined ? v : [...new Set(v)])),
+    /** ISO date or date-time in the future; null or "" for a key that does not expire. */
+    expiresAt: z
+      .union([z.literal(""), z.null(), z.coerce.date()], { error: "must be a date, or null for no expiry" })
+      .optional()
+      .transform((v) => (v === "" ? null : v)),
+  },
+  { error: "must be an object { rpm?, tpm?, spendLimit?, spendLimitPeriod?, allowedModels?, expiresAt? }" },
 );
 export type KeyLimitsInput = z.input<typeof KeyLimitsInput>;
 
@@ -46,7 +94,17 @@ export const WorkspaceLimitsInput = z.strictObject(
 );
 export type WorkspaceLimitsInput = z.input<typeof WorkspaceLimitsInput>;
 
-const KEY_LIMIT_FIELDS = { id: true, name: true, hint: true, rpmLimit: true, tpmLimit: true } as const;
+const KEY_LIMIT_FIELDS = {
+  id: true,
+  name: true,
+  hint: true,
+  rpmLimit: true,
+  tpmLimit: true,
+  spendLimitMicros: true,
+  spendLimitPeriod: true,
+  allowedModels: true,
+  expiresAt: true,
+} as const;
 const WORKSPACE_LIMIT_FIELDS = {
   rpmLimit: true,
   tpmLimit: true,
@@ -58,27 +116,58 @@ const WORKSPACE_LIMIT_FIELDS = {
 async function getKeyInTenant(ctx: TenantCtx, keyId: string) {
   const key = await ctx.db.apiKey.findFirst({
     where: { id: keyId, tenantId: ctx.tenant.id },
-    select: { ...KEY_LIMIT_FIELDS, hash: true },
+    select: { ...KEY_LIMIT_FIELDS, hash: true, revokedAt: true },
   });
   if (!key) throw new AppError("not_found", "API key not found.");
   return key;
 }
 
-/** A key's own limits (null: none). Any member may read them. */
+/** A key's own limits (null: none; allowedModels empty: all). Any member may read them. */
 export async function getKeyLimits(ctx: TenantCtx, keyId: string) {
-  const { id, name, hint, rpmLimit, tpmLimit } = await getKeyInTenant(ctx, keyId);
-  return { id, name, hint, rpmLimit, tpmLimit };
+  const { hash: _hash, revokedAt: _revokedAt, ...limits } = await getKeyInTenant(ctx, keyId);
+  return limits;
 }
 
-/** Sets a key's RPM/TPM limits (admins and owners); every instance sees them once its cached record is evicted. */
-export async function setKeyLimits(ctx: TenantCtx, keyId: string, input: KeyLimitsInput) {
-  requireRole(ctx, "admin", "change rate limits");
-  const { rpm, tpm } = KeyLimitsInput.parse(input);
+/**
+ * Sets a key's limits (admins and owners): RPM/TPM, spend limit and its period, allowed models, expiry. Every
+ * instance sees them within seconds: the key's cached record is evicted here and on every instance, so the next
+ * request reloads it. Model names must be in the catalog; an expiry must be in the future; a revoked key is final.
+ */
+export async function setKeyLimits(ctx: TenantCtx, keyId: string, input: KeyLimitsInput, now = new Date()) {
+  requireRole(ctx, "admin", "change an API key's limits");
+  const { rpm, tpm, spendLimit, spendLimitPeriod, allowedModels, expiresAt } = KeyLimitsInput.parse(input);
+  if (expiresAt && expiresAt <= now) {
+    throw new AppError("invalid_request", "expiresAt: must be in the future.", { param: "expiresAt" });
+  }
   const key = await getKeyInTenant(ctx, keyId);
-  const data = { ...(rpm !== undefined && { rpmLimit: rpm }), ...(tpm !== undefined && { tpmLimit: tpm }) };
+  if (key.revokedAt) throw new AppError("conflict", "This key is revoked; its limits can no longer change.");
+  if (allowedModels && allowedModels.length > 0) {
+    const known = new Set(await listModelNames(ctx.db));
+    const unknown = allowedModels.find((m) => !known.has(m));
+    if (unknown !== undefined) {
+      throw new AppError("invalid_request", `allowedModels: unknown model "${unknown}".`, {
+        param: "allowedModels",
+      });
+    }
+  }
+  const data = {
+    ...(rpm !== undefined && { rpmLimit: rpm }),
+    ...(tpm !== undefined && { tpmLimit: tpm }),
+    ...(spendLimit !== undefined && { spendLimitMicros: spendLimit }),
+    ...(spendLimitPeriod !== undefined && { spendLimitPeriod }),
+    ...(allowedModels !== undefined && { allowedModels }),
+    ...(expiresAt !== undefined && { expiresAt }),
+  };
   if (Object.keys(data).length > 0) {
     await ctx.db.apiKey.updateMany({ where: { id: key.id, tenantId: ctx.tenant.id }, data });
     await invalidateApiKey(key.hash);
+    await recordAudit(ctx.db, {
+      tenantId: ctx.tenant.id,
+      actorUserId: ctx.user?.id ?? null,
+      action: "api_key.limits",
+      target: key.id,
+      details: data,
+    });
   }
   return getKeyLimits(ctx, key.id);
 }

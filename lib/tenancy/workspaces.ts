@@ -1,6 +1,9 @@
+import { recordAudit } from "@/lib/audit";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { newId, randomBase62 } from "@/lib/ids";
+import { postEntry } from "@/lib/billing/ledger";
+import { loadBillingSettings } from "@/lib/billing/settings";
 import { requireRole, type Role, type TenantCtx } from "./context";
 import { z } from "zod";
 
@@ -33,6 +36,17 @@ export async function createWorkspaceFor(db: Db | Tx, userId: string, name: stri
       memberships: { create: { id: newId("mbr"), userId, role: "owner" } },
     },
   });
+  // Promotional credit for new workspaces (operator setting, $1.00 by default), as a grant in the ledger.
+  const { signupCreditMicros } = await loadBillingSettings(db);
+  if (signupCreditMicros > 0n) {
+    await postEntry(db, {
+      tenantId: tenant.id,
+      kind: "grant",
+      amountMicros: signupCreditMicros,
+      reference: `signup:${tenant.id}`,
+      description: "Welcome credit",
+    });
+  }
   return tenant;
 }
 
@@ -55,7 +69,12 @@ export async function listWorkspacesForUser(db: Db, userId: string): Promise<Wor
     include: { tenant: true },
     orderBy: { createdAt: "asc" },
   });
-  return memberships.map((m) => ({ id: m.tenant.id, slug: m.tenant.slug, name: m.tenant.name, role: m.role }));
+  return memberships.map((m) => ({
+    id: m.tenant.id,
+    slug: m.tenant.slug,
+    name: m.tenant.name,
+    role: m.role,
+  }));
 }
 
 export async function renameWorkspace(ctx: TenantCtx, name: string) {
@@ -63,14 +82,26 @@ export async function renameWorkspace(ctx: TenantCtx, name: string) {
   return ctx.db.tenant.update({ where: { id: ctx.tenant.id }, data: { name: WorkspaceName.parse(name) } });
 }
 
-/** Deletes the workspace and everything in it (keys, members, invitations). Owners only. */
-export async function deleteWorkspace(ctx: TenantCtx, confirmName: string) {
+/**
+ * Deletes the workspace and everything in it (keys, members, invitations, policies). Owners only; `confirmSlug`
+ * must be the workspace's slug (unique, unlike its name). Audited: the entry outlives the workspace.
+ */
+export async function deleteWorkspace(ctx: TenantCtx, confirmSlug: string) {
   requireRole(ctx, "owner", "delete the workspace");
-  if (confirmName !== ctx.tenant.name) {
-    throw new AppError("invalid_request", "Type the workspace name exactly to confirm.", { param: "confirm" });
+  if (confirmSlug.trim() !== ctx.tenant.slug) {
+    throw new AppError("invalid_request", "Type the workspace's slug exactly to confirm.", {
+      param: "confirm",
+    });
   }
   const keys = await ctx.db.apiKey.findMany({ where: { tenantId: ctx.tenant.id }, select: { hash: true } });
   await ctx.db.tenant.delete({ where: { id: ctx.tenant.id } });
+  await recordAudit(ctx.db, {
+    tenantId: ctx.tenant.id,
+    actorUserId: ctx.user?.id ?? null,
+    action: "workspace.delete",
+    target: ctx.tenant.id,
+    details: { slug: ctx.tenant.slug, name: ctx.tenant.name, keysRevoked: keys.length },
+  });
   return keys.map((k) => k.hash);
 }
 

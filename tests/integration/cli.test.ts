@@ -327,7 +327,22 @@ for (const kind of ["pglite", "postgres"] as const) {
           1,
           /^error: rpm: must be at least 1/,
         );
-      });
+        const text = await cli([
+          "key", "limits", "--id", key.id, "--spend", "12.50", "--period", "total", "--expires", "2099-01-01",
+        ]);
+        expect(text.code).toBe(0);
+        expect(text.stdout).toContain("spend $12.50 in total, models all, expires 2099-01-01");
+        expect(
+          parsed<{ spendLimitMicros: string | null; expiresAt: string | null }>(
+            await cli(["key", "limits", "--id", key.id, "--spend", "none", "--expires", "none", "--json"]),
+          ),
+        ).toMatchObject({ spendLimitMicros: null, expiresAt: null });
+        expectFailure(
+          await cli(["key", "limits", "--id", key.id, "--spend", "12,50", "--json"]),
+          1,
+          /^error: spendLimit: must be an amount in dollars/,
+        );
+      }, 240_000); // ten CLI runs, each a fresh process
 
       it("workspace limits sets the workspace's limits and response cache", async () => {
         const out = parsed<{

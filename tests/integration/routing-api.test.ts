@@ -344,6 +344,10 @@ describeEachDatabase("routing API", (getDb) => {
           hint: a.key.hint,
           rpmLimit: 60,
           tpmLimit: 10_000,
+          spendLimitMicros: null,
+          spendLimitPeriod: "monthly",
+          allowedModels: [],
+          expiresAt: null,
         });
         expect(listener.seen).toEqual([a.key.hash]);
         await vi.waitFor(async () =>

@@ -21,7 +21,10 @@ function record(tenantId: string, over: Partial<UsageRecordInput> = {}): UsageRe
     upstreamModel: "u",
     stream: true,
     attempts: 2,
-    attemptLog: [{ provider: "a", outcome: "timeout" }, { provider: "b", outcome: "ok" }],
+    attemptLog: [
+      { provider: "a", outcome: "timeout" },
+      { provider: "b", outcome: "ok" },
+    ],
     inputTokens: 100,
     cachedInputTokens: 40,
     cacheWriteTokens: 10,
@@ -34,6 +37,8 @@ function record(tenantId: string, over: Partial<UsageRecordInput> = {}): UsageRe
     status: 200,
     errorCode: null,
     costMicros: 9_007_199_254_740_993n, // beyond 2^53: must not pass through a float
+    providerCostMicros: 8_007_199_254_740_993n,
+    markupBps: 1000,
     createdAt: new Date("2026-11-24T01:02:03.456Z"),
     ...over,
   };
@@ -48,7 +53,8 @@ describeEachDatabase("usage recorder", (getDb) => {
     const r = record(tenantId);
     recorder.record(r);
     recorder.record({ ...r }); // the same request id again: ON CONFLICT DO NOTHING
-    for (let i = 0; i < 9; i++) recorder.record(record(tenantId, { status: 502, errorCode: "upstream_error" }));
+    for (let i = 0; i < 9; i++)
+      recorder.record(record(tenantId, { status: 502, errorCode: "upstream_error" }));
     await recorder.close();
     expect(await prisma.usageRecord.count({ where: { tenantId } })).toBe(10);
     const row = await prisma.usageRecord.findUniqueOrThrow({ where: { id: r.id } });
@@ -89,10 +95,43 @@ describe("usage recorder spool", () => {
       await db.prisma.tenant.create({ data: { id: tenantId, slug: tenantId.toLowerCase(), name: "Spool" } });
       const recorder = new UsageRecorder({ getDb: async () => db.prisma, spoolPath });
       expect(await recorder.recoverSpool()).toBe(1);
-      expect(await db.prisma.usageRecord.findUnique({ where: { id: r.id } })).toMatchObject({ costMicros: r.costMicros });
+      expect(await db.prisma.usageRecord.findUnique({ where: { id: r.id } })).toMatchObject({
+        costMicros: r.costMicros,
+      });
       expect(await recorder.recoverSpool()).toBe(0);
     } finally {
       await db.drop();
+    }
+  });
+});
+
+describe("usage recorder while the database is unreachable", () => {
+  it("backs off without an unhandled rejection, even once a full batch is waiting", async () => {
+    // Found by `npm run soak`: a failed flush rejected into `void this.flush()` (an unhandled rejection, which
+    // ends a plain node process), and with a full batch queued every new record retried at once.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on("unhandledRejection", onUnhandled);
+    let attempts = 0;
+    const recorder = new UsageRecorder({
+      getDb: async () => {
+        attempts += 1;
+        throw new Error("database unreachable");
+      },
+      batchSize: 2,
+      intervalMs: 10,
+    });
+    try {
+      for (let i = 0; i < 20; i++) {
+        recorder.record(record("tnt_unreachable"));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+      expect(attempts).toBeLessThanOrEqual(2); // the first try, then the 500 ms back-off has not elapsed yet
+      expect(recorder.pending()).toBe(20);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
     }
   });
 });

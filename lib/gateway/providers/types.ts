@@ -79,6 +79,8 @@ export interface Usage {
   total_tokens: number;
   prompt_tokens_details?: { cached_tokens: number };
   completion_tokens_details?: { reasoning_tokens: number };
+  /** What the request was charged, in USD (the relay's own field; absent when billing is off). */
+  cost?: number;
 }
 
 /** Usage as the relay keeps it internally: OpenAI's fields plus what billing needs beyond them. */

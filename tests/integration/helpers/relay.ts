@@ -24,6 +24,8 @@ import { HealthTracker, type HealthOptions } from "@/lib/routing/health";
 import { PolicyCache } from "@/lib/routing/policies";
 import { apiKeyHint, generateApiKey, hashApiKey } from "@/lib/tenancy/key-format";
 import { UsageRecorder } from "@/lib/usage/recorder";
+import { CreditBook, type CreditBookOptions } from "@/lib/billing/credit-book";
+import { RelayBilling } from "@/lib/billing/relay-billing";
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from "./db";
 
 export interface Relay {
@@ -38,13 +40,15 @@ export interface Relay {
   gateway: Gateway;
   usage: UsageRecorder;
   health: HealthTracker;
+  /** The first instance's billing (null unless started with `billing`). */
+  billing: RelayBilling | null;
   /** Moves the health tracker's clock forward (cooldowns, circuit cool-offs, latency windows). */
   advance(ms: number): void;
   /** Mounts another gateway instance on the same database and catalog (a second app instance). */
   addInstance(opts: {
     store: Store;
     health?: HealthOptions;
-  }): Promise<{ baseURL: string; health: HealthTracker }>;
+  }): Promise<{ baseURL: string; health: HealthTracker; gateway: Gateway; billing: RelayBilling | null }>;
   close(): Promise<void>;
 }
 
@@ -138,6 +142,13 @@ export function relayCatalog(primary: string, backup: string) {
         ],
       },
       { name: "text-only", deployments: [{ provider: "fake-openai", upstreamModel: "plain" }] },
+      // Billing: only output is priced, so a request that writes exactly max_tokens costs exactly its hold.
+      {
+        name: "output-priced",
+        deployments: [
+          { provider: "fake-openai", upstreamModel: "out-model", prices: { input: 0, output: 2 } },
+        ],
+      },
       // Routing scenarios: A on the primary fake (cheaper), B on the backup fake, both in the US.
       {
         name: "ha-test",
@@ -175,6 +186,8 @@ export async function startRelay(
     timeouts?: PipelineDeps["timeouts"];
     store?: Store;
     health?: HealthOptions;
+    /** Bill requests (credit holds from leases, charges in the ledger); options for each instance's book. */
+    billing?: boolean | Omit<CreditBookOptions, "getDb">;
   } = {},
 ): Promise<Relay> {
   const db = await createTestDatabase(opts.kind ?? "pglite");
@@ -201,7 +214,15 @@ export async function startRelay(
     await health.start();
     const policies = new PolicyCache(async () => db.prisma, 0);
     await policies.start(store);
+    const getDb = async () => db.prisma;
+    const billing = opts.billing
+      ? new RelayBilling({
+          getDb,
+          book: new CreditBook({ getDb, ...(typeof opts.billing === "object" ? opts.billing : {}) }),
+        })
+      : null;
     const gateway = await createGateway({
+      billing: billing ?? undefined,
       getDb: () => db.prisma,
       store,
       catalog: catalog.get,
@@ -219,12 +240,12 @@ export async function startRelay(
       await policies.stop();
       await health.stop();
     });
-    return { gateway, health, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    return { gateway, health, billing, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
   }
 
   const usage = new UsageRecorder({ getDb: async () => db.prisma, intervalMs: 50 });
   const first = await mount(opts.store ?? createMemoryStore(), opts.health, usage);
-  const { gateway, health, base } = first;
+  const { gateway, health, base, billing } = first;
   return {
     base,
     baseURL: `${base}/api/v1`,
@@ -237,12 +258,18 @@ export async function startRelay(
     gateway,
     usage,
     health,
+    billing,
     advance: (ms) => {
       offset += ms;
     },
     async addInstance({ store, health: healthOpts }) {
       const extra = await mount(store, healthOpts);
-      return { baseURL: `${extra.base}/api/v1`, health: extra.health };
+      return {
+        baseURL: `${extra.base}/api/v1`,
+        health: extra.health,
+        gateway: extra.gateway,
+        billing: extra.billing,
+      };
     },
     async close() {
       for (const close of closers.reverse()) await close();
