@@ -13,6 +13,10 @@ if (dbUrl && !/^postgres(ql)?:\/\/[^@]*@?(localhost|127\.0\.0\.1|\[::1\])[:/]/.t
   throw new Error(`Refusing to run end-to-end tests against a non-local database: ${dbUrl}`);
 }
 
+// The Stripe stand-in (lib/fake-stripe) the app's Stripe SDK talks to; its webhooks come back to the app.
+const STRIPE_PORT = Number(process.env.E2E_STRIPE_PORT ?? PORT + 9000);
+const STRIPE_WEBHOOK_SECRET = "whsec_e2e_stand_in";
+
 // One fresh data directory per run (the embedded PGlite database and generated secrets live there).
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "switchyard-e2e-"));
 
@@ -43,22 +47,39 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: "node dist/server.mjs",
-    url: `${baseURL}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      NODE_ENV: "production",
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      APP_URL: baseURL,
-      DATA_DIR: dataDir,
-      ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
-      LOG_LEVEL: "warn",
-      METRICS_TOKEN: "e2e-metrics-token",
+  webServer: [
+    {
+      command: `node_modules/.bin/tsx scripts/fake-stripe.ts --port ${STRIPE_PORT} --secret ${STRIPE_WEBHOOK_SECRET} --webhook ${baseURL}/api/stripe/webhook`,
+      url: `http://127.0.0.1:${STRIPE_PORT}/health`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
     },
-  },
+    {
+      command: "node dist/server.mjs",
+      url: `${baseURL}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        NODE_ENV: "production",
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        APP_URL: baseURL,
+        DATA_DIR: dataDir,
+        ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+        LOG_LEVEL: "warn",
+        METRICS_TOKEN: "e2e-metrics-token",
+        STRIPE_SECRET_KEY: "sk_test_e2e",
+        STRIPE_WEBHOOK_SECRET,
+        STRIPE_API_BASE: `http://127.0.0.1:${STRIPE_PORT}`,
+        // The user who signs up with this email becomes the first platform admin (e2e/admin.spec.ts).
+        SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL: "operator@e2e.test",
+        // Every spec signs up from 127.0.0.1; e2e/security.spec.ts checks the per-email limit instead.
+        SIGNUP_LIMIT_PER_ADDRESS: "1000",
+      },
+    },
+  ],
 });

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -16,7 +17,9 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request: every page's scripts carry that request's CSP nonce (lib/http/security-headers.ts).
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans antialiased">{children}</body>

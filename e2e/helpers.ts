@@ -43,3 +43,18 @@ export async function createKey(page: Page, slug: string, name: string): Promise
   expect(key).toMatch(/^sk-sy-[0-9A-Za-z]{43}$/);
   return key;
 }
+
+/** The first platform admin (SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL in playwright.config.ts). */
+export const OPERATOR_EMAIL = "operator@e2e.test";
+
+/** Signs in as the platform admin, signing up first when no spec has yet (the bootstrap makes them admin). */
+export async function signInAsOperator(page: Page): Promise<void> {
+  await signIn(page, OPERATOR_EMAIL);
+  try {
+    await page.waitForURL(/\/w\/[^/]+/, { timeout: 5_000 });
+    return;
+  } catch {
+    // not signed up yet
+  }
+  await signUp(page, { email: OPERATOR_EMAIL, name: "Olga Operator" });
+}

@@ -26,7 +26,7 @@ test("a member of A cannot reach B's workspace, keys, members or invitations", a
   const memberIdB: string = membersB.data[0].id;
 
   // Pages of B from A's session: not found.
-  for (const p of ["", "/keys", "/members", "/settings"]) {
+  for (const p of ["", "/keys", "/members", "/settings", "/routing", "/providers"]) {
     const res = await a.goto(`/w/${slugB}${p}`);
     expect(res?.status(), `/w/${slugB}${p}`).toBe(404);
     await expect(a.locator("body")).not.toContainText("B's key");
@@ -48,6 +48,13 @@ test("a member of A cannot reach B's workspace, keys, members or invitations", a
     ["DELETE", `/api/workspaces/${slugA}/invitations/${invitationIdB}`],
     ["PATCH", `/api/workspaces/${slugB}`, { name: "pwned" }],
     ["DELETE", `/api/workspaces/${slugB}`, { confirm: "anything" }],
+    ["GET", `/api/workspaces/${slugB}/settings`],
+    ["PATCH", `/api/workspaces/${slugB}/settings`, { timeZone: "Asia/Tokyo" }],
+    ["GET", `/api/workspaces/${slugB}/routing`],
+    ["PUT", `/api/workspaces/${slugB}/routing`, { policy: { rules: [] } }],
+    ["POST", `/api/workspaces/${slugB}/routing/rollback`, { version: 1 }],
+    ["POST", `/api/workspaces/${slugB}/routing/explain`, { model: "switchyard-demo" }],
+    ["GET", `/api/workspaces/${slugB}/providers/health`],
   ];
   const origin = new URL(a.url()).origin;
   for (const [method, url, data] of tries) {
@@ -84,13 +91,17 @@ test("a viewer sees keys but cannot mint or revoke them", async ({ browser }) =>
 
   const viewer = await browser.newPage();
   await signUp(viewer, { email: viewerEmail });
-  const accept = await viewer.request.post(`/api/invitations/${new URL(url).pathname.split("/").pop()}/accept`);
+  const accept = await viewer.request.post(
+    `/api/invitations/${new URL(url).pathname.split("/").pop()}/accept`,
+  );
   expect(accept.status()).toBe(200);
 
   await viewer.goto(`/w/${slug}/keys`);
   await expect(viewer.getByTestId("api-key-row")).toHaveCount(1);
   await expect(viewer.getByRole("button", { name: "Create key" })).toHaveCount(0);
   await expect(viewer.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: "Edit limits" })).toHaveCount(0);
+  await expect(viewer.getByTestId("key-spend-limit")).toHaveText("No spend limit"); // values stay visible
 
   const keys = await (await viewer.request.get(`/api/workspaces/${slug}/keys`)).json();
   const origin = new URL(viewer.url()).origin;
@@ -103,4 +114,9 @@ test("a viewer sees keys but cannot mint or revoke them", async ({ browser }) =>
     headers: { Origin: origin },
   });
   expect(revoke.status()).toBe(403);
+  const edit = await viewer.request.patch(`/api/workspaces/${slug}/keys/${keys.data[0].id}/limits`, {
+    data: { spendLimit: "1" },
+    headers: { Origin: origin },
+  });
+  expect(edit.status()).toBe(403);
 });

@@ -10,28 +10,52 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { callApi } from "@/components/ui/api";
+import { endOfDay } from "./end-of-day";
+import { KeyLimitsDialog } from "./key-limits-dialog";
 
+/** One key as the page shows it: display text formatted on the server, plus the raw values the editor starts from. */
 export interface KeyRow {
   id: string;
   name: string;
   hint: string;
   created: string;
   lastUsed: string;
+  /** Absolute time of the last use (UTC), for the tooltip; null when never used. */
+  lastUsedAt: string | null;
   expires: string;
+  /** ISO timestamp, or null for no expiry. */
+  expiresAt: string | null;
   status: "active" | "revoked" | "expired";
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  /** Exact USD ("12.50"), or null for no limit. */
+  spendLimit: string | null;
+  spendLimitPeriod: "monthly" | "total";
+  /** Empty: every model. */
+  allowedModels: string[];
+  requestsThisMonth: string;
+  spendThisMonth: string;
+  /** Spend against the limit in its period, when there is a limit. */
+  budget: { spent: string; limit: string; percent: number } | null;
 }
 
 const STATUS_TONE = { active: "success", revoked: "danger", expired: "warn" } as const;
 
-/** End of the chosen day in the browser's time zone, as an ISO timestamp. */
-function endOfDay(date: string): string | null {
-  if (!date) return null;
-  const d = new Date(`${date}T23:59:59.999`);
-  return Number.isNaN(d.getTime()) ? date : d.toISOString();
-}
-
-export function KeysPanel({ slug, canManage, keys }: { slug: string; canManage: boolean; keys: KeyRow[] }) {
+export function KeysPanel({
+  slug,
+  canManage,
+  keys,
+  models,
+}: {
+  slug: string;
+  /** Admins and owners: create, revoke, and edit limits. Others see every value read-only. */
+  canManage: boolean;
+  keys: KeyRow[];
+  /** The catalog's public model names (choices for a key's allowed models). */
+  models: string[];
+}) {
   const router = useRouter();
+  const [editing, setEditing] = useState<KeyRow | null>(null);
   const [createError, setCreateError] = useState<string>();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
@@ -97,7 +121,7 @@ export function KeysPanel({ slug, canManage, keys }: { slug: string; canManage: 
         </Card>
       ) : (
         <p className="rounded-md border border-line bg-subtle px-4 py-3 text-sm text-muted">
-          Only owners and admins can create or revoke keys in this workspace.
+          Only owners and admins can create or revoke keys, or change their limits, in this workspace.
         </p>
       )}
 
@@ -108,58 +132,35 @@ export function KeysPanel({ slug, canManage, keys }: { slug: string; canManage: 
             <p className="text-sm text-muted">No keys yet.{canManage ? " Create one above to call the API." : ""}</p>
           </CardBody>
         ) : (
-          <div>
-            <div
-              className="hidden gap-4 border-b border-line px-5 py-2 text-xs font-medium text-muted md:grid md:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_6rem_6.5rem_6rem_5rem_5.5rem]"
-              aria-hidden="true"
-            >
-              <span>Name</span>
-              <span>Key</span>
-              <span>Created</span>
-              <span>Last used</span>
-              <span>Expires</span>
-              <span>Status</span>
-              <span />
-            </div>
-            <ul className="divide-y divide-line">
-              {keys.map((k) => (
-                <li
-                  key={k.id}
-                  data-testid="api-key-row"
-                  className="grid grid-cols-2 gap-x-4 gap-y-2 px-4 py-3 text-sm sm:px-5 md:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_6rem_6.5rem_6rem_5rem_5.5rem] md:items-center"
-                >
-                  <span className="col-span-2 min-w-0 truncate font-medium md:col-span-1" title={k.name}>
-                    {k.name}
-                  </span>
-                  <code className="col-span-2 min-w-0 truncate font-mono text-xs text-muted md:col-span-1">
-                    {k.hint}
-                  </code>
-                  <Cell label="Created">{k.created}</Cell>
-                  <Cell label="Last used">{k.lastUsed}</Cell>
-                  <Cell label="Expires">{k.expires}</Cell>
-                  <span className="flex items-center">
-                    <Badge tone={STATUS_TONE[k.status]}>{k.status[0]!.toUpperCase() + k.status.slice(1)}</Badge>
-                  </span>
-                  <span className="col-span-2 flex md:col-span-1 md:justify-end">
-                    {canManage && k.status !== "revoked" ? (
-                      <Button
-                        variant="danger-outline"
-                        size="sm"
-                        onClick={() => {
-                          setRevokeError(undefined);
-                          setRevoking(k);
-                        }}
-                      >
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </div>
+          <ul className="divide-y divide-line">
+            {keys.map((k) => (
+              <KeyItem
+                key={k.id}
+                k={k}
+                canManage={canManage}
+                onEdit={() => setEditing(k)}
+                onRevoke={() => {
+                  setRevokeError(undefined);
+                  setRevoking(k);
+                }}
+              />
+            ))}
+          </ul>
         )}
       </Card>
+
+      {editing ? (
+        <KeyLimitsDialog
+          slug={slug}
+          keyRow={editing}
+          models={models}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            router.refresh();
+          }}
+        />
+      ) : null}
 
       {created ? (
         <Dialog
@@ -211,11 +212,116 @@ export function KeysPanel({ slug, canManage, keys }: { slug: string; canManage: 
   );
 }
 
-function Cell({ label, children }: { label: string; children: React.ReactNode }) {
+const nf = new Intl.NumberFormat("en-US");
+
+function rateLimits(k: KeyRow): string {
+  const parts = [
+    k.rpmLimit === null ? null : `${nf.format(k.rpmLimit)} RPM`,
+    k.tpmLimit === null ? null : `${nf.format(k.tpmLimit)} TPM`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(" · ") : "None";
+}
+
+/** A key as a card: a row of facts that wraps from two columns on a phone to six on a desktop. */
+function KeyItem({
+  k,
+  canManage,
+  onEdit,
+  onRevoke,
+}: {
+  k: KeyRow;
+  canManage: boolean;
+  onEdit: () => void;
+  onRevoke: () => void;
+}) {
+  const editable = canManage && k.status !== "revoked";
   return (
-    <span className="min-w-0 text-muted">
-      <span className="text-xs md:hidden">{label}: </span>
-      <span className="text-fg md:text-muted">{children}</span>
-    </span>
+    <li data-testid="api-key-row" className="space-y-3 px-4 py-4 text-sm sm:px-5">
+      <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
+        <div className="min-w-0 flex-1">
+          <p className="truncate font-medium" title={k.name}>
+            {k.name}
+          </p>
+          <code className="block truncate font-mono text-xs text-muted">{k.hint}</code>
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <Badge tone={STATUS_TONE[k.status]}>{k.status[0]!.toUpperCase() + k.status.slice(1)}</Badge>
+          {editable ? (
+            <>
+              <Button variant="secondary" size="sm" onClick={onEdit}>
+                Edit limits<span className="sr-only"> of {k.name}</span>
+              </Button>
+              <Button variant="danger-outline" size="sm" onClick={onRevoke}>
+                Revoke
+              </Button>
+            </>
+          ) : null}
+        </div>
+      </div>
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-3 lg:grid-cols-6">
+        <Fact label="Created">{k.created}</Fact>
+        <Fact label="Last used">
+          <span title={k.lastUsedAt ?? undefined}>{k.lastUsed}</span>
+        </Fact>
+        <Fact label="Expires" testId="key-expires">
+          {k.expires}
+        </Fact>
+        <Fact label="Rate limits" testId="key-rate-limits">
+          {rateLimits(k)}
+        </Fact>
+        <Fact label="Models" testId="key-models">
+          {k.allowedModels.length === 0 ? "All" : k.allowedModels.join(", ")}
+        </Fact>
+        <Fact label="This month">
+          {k.requestsThisMonth} req · {k.spendThisMonth}
+        </Fact>
+      </dl>
+      <SpendBar k={k} />
+    </li>
+  );
+}
+
+function Fact({ label, testId, children }: { label: string; testId?: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-muted">{label}</dt>
+      <dd className="break-words" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+/** Spend against the key's limit in its period, or "No spend limit". */
+function SpendBar({ k }: { k: KeyRow }) {
+  if (!k.budget) {
+    return (
+      <p className="text-xs text-muted" data-testid="key-spend-limit">
+        No spend limit
+      </p>
+    );
+  }
+  const { spent, limit, percent } = k.budget;
+  const period = k.spendLimitPeriod === "total" ? "in total" : "this month";
+  const tone = percent >= 100 ? "bg-danger" : percent >= 80 ? "bg-warn" : "bg-accent";
+  const label = `${spent} of ${limit} ${period}`;
+  return (
+    <div className="space-y-1">
+      <p className="flex justify-between gap-2 text-xs text-muted">
+        <span>Spend limit</span>
+        <span data-testid="key-spend-limit">{label}</span>
+      </p>
+      <div
+        role="meter"
+        aria-label={`Spend limit of ${k.name}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={label}
+        className="h-1.5 overflow-hidden rounded-full bg-subtle"
+      >
+        <div className={`h-full rounded-full ${tone}`} style={{ width: `${Math.max(percent, percent > 0 ? 2 : 0)}%` }} />
+      </div>
+    </div>
   );
 }

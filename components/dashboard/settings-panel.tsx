@@ -13,10 +13,13 @@ export function SettingsPanel({
   workspace,
   canRename,
   canDelete,
+  children,
 }: {
   workspace: { id: string; slug: string; name: string };
   canRename: boolean;
   canDelete: boolean;
+  /** Further settings cards, shown between General and the danger zone. */
+  children?: React.ReactNode;
 }) {
   const router = useRouter();
   const [renameError, setRenameError] = useState<string>();
@@ -111,17 +114,22 @@ export function SettingsPanel({
         </CardBody>
       </Card>
 
+      {children}
+
       {canDelete ? (
         <section className="rounded-lg border border-danger/40 bg-surface">
           <div className="border-b border-danger/30 px-4 py-3 sm:px-5">
             <h2 className="text-base font-semibold text-danger">Danger zone</h2>
             <p className="mt-0.5 text-sm text-muted">
-              Deleting the workspace removes its API keys, members and invitations. Its keys stop working at once.
-              This cannot be undone.
+              Deleting the workspace removes its API keys, members, invitations and routing policies. Its keys
+              stop working at once. This cannot be undone.
             </p>
           </div>
           <form noValidate onSubmit={onDelete} className="space-y-3 px-4 py-4 sm:px-5">
-            <Field id="delete-confirm" label={<>To confirm, type “{workspace.name}”</>}>
+            <Field
+              id="delete-confirm"
+              label={<>To confirm, type the workspace&apos;s slug “{workspace.slug}”</>}
+            >
               <Input
                 id="delete-confirm"
                 name="confirm"
@@ -131,7 +139,7 @@ export function SettingsPanel({
               />
             </Field>
             <FormError message={deleteError} />
-            <Button type="submit" variant="danger" disabled={deleting || confirm !== workspace.name}>
+            <Button type="submit" variant="danger" disabled={deleting || confirm.trim() !== workspace.slug}>
               Delete workspace
             </Button>
           </form>

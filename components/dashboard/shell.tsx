@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "@/components/logo";
 import { NavLinks } from "./nav-links";
@@ -12,11 +13,14 @@ export function DashboardShell({
   user,
   current,
   workspaces,
+  isPlatformAdmin = false,
   children,
 }: {
   user: { email: string; name: string | null };
   current: WorkspaceItem;
   workspaces: WorkspaceItem[];
+  /** Shows the link to the operator console (platform admins only). */
+  isPlatformAdmin?: boolean;
   children: ReactNode;
 }) {
   return (
@@ -32,6 +36,13 @@ export function DashboardShell({
           <WorkspaceSwitcher current={current} workspaces={workspaces} />
         </div>
         <NavLinks slug={current.slug} />
+        {isPlatformAdmin ? (
+          <div className="px-4 pb-2 md:px-6 md:pt-2">
+            <Link href="/admin" className="text-xs font-medium text-warn underline-offset-2 hover:underline">
+              Operator console
+            </Link>
+          </div>
+        ) : null}
         <div className="mt-auto hidden border-t border-line p-4 md:block">
           <div className="min-w-0">
             {user.name ? <p className="truncate text-sm font-medium">{user.name}</p> : null}

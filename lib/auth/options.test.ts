@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 import { resetSecretsCache } from "@/lib/secrets";
@@ -69,5 +71,43 @@ describe("auth options", () => {
     expect(await signIn!({ user: { id: "1", email: "a@example.com" }, account: oauth("github") } as never)).toBe(
       true,
     );
+  });
+});
+
+describe("session cookies", () => {
+  // next-auth's own request handler, asked for a CSRF token: it sets the cookie with the options we configure.
+  async function csrfCookie(appUrl: string) {
+    const { getAuthOptions } = await load({ APP_URL: appUrl, NEXTAUTH_URL: appUrl });
+    // Not in the package's exports map: loaded by file path.
+    const core = createRequire(import.meta.url)(path.resolve("node_modules/next-auth/core/index.js"));
+    const AuthHandler = core.AuthHandler as (params: {
+      req: unknown;
+      options: unknown;
+    }) => Promise<{ cookies?: { name: string; options: { secure?: boolean } }[] }>;
+    const res = await AuthHandler({
+      req: { action: "csrf", method: "GET", host: appUrl, headers: {}, cookies: {}, query: {}, body: {} } as never,
+      options: getAuthOptions(),
+    });
+    return { opts: getAuthOptions(), cookie: res.cookies?.find((c) => c.name.endsWith("next-auth.csrf-token")) };
+  }
+
+  it("are HttpOnly and SameSite=Lax, not Secure over http", async () => {
+    const { opts, cookie } = await csrfCookie("http://localhost:3000");
+    expect(opts.cookies?.sessionToken).toEqual({
+      name: "next-auth.session-token",
+      options: { httpOnly: true, sameSite: "lax", path: "/", secure: false },
+    });
+    expect(cookie).toMatchObject({ name: "next-auth.csrf-token", options: { httpOnly: true, sameSite: "lax" } });
+    expect(cookie!.options.secure).toBe(false);
+  });
+
+  it("are Secure with the __Secure-/__Host- prefixes over https", async () => {
+    const { opts, cookie } = await csrfCookie("https://relay.example.com");
+    for (const c of Object.values(opts.cookies ?? {})) {
+      expect(c.options).toMatchObject({ httpOnly: true, sameSite: "lax", secure: true });
+      expect(c.name).toMatch(/^__(Secure|Host)-/);
+    }
+    expect(opts.cookies?.sessionToken?.name).toBe("__Secure-next-auth.session-token");
+    expect(cookie).toMatchObject({ name: "__Host-next-auth.csrf-token", options: { secure: true, httpOnly: true } });
   });
 });

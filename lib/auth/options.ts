@@ -59,6 +59,23 @@ async function authorizeWithPassword(email: string, password: string, address: s
   }
 }
 
+/**
+ * next-auth's cookies, spelled out rather than left to its defaults: HttpOnly and SameSite=Lax always, Secure
+ * with the __Secure-/__Host- prefixes whenever the app is served over https.
+ */
+export function authCookies(secure: boolean): NonNullable<AuthOptions["cookies"]> {
+  const prefix = secure ? "__Secure-" : "";
+  const options = { httpOnly: true, sameSite: "lax", path: "/", secure } as const;
+  return {
+    sessionToken: { name: `${prefix}next-auth.session-token`, options },
+    callbackUrl: { name: `${prefix}next-auth.callback-url`, options },
+    csrfToken: { name: `${secure ? "__Host-" : ""}next-auth.csrf-token`, options },
+    pkceCodeVerifier: { name: `${prefix}next-auth.pkce.code_verifier`, options: { ...options, maxAge: 900 } },
+    state: { name: `${prefix}next-auth.state`, options: { ...options, maxAge: 900 } },
+    nonce: { name: `${prefix}next-auth.nonce`, options },
+  };
+}
+
 let cached: AuthOptions | undefined;
 
 export function getAuthOptions(): AuthOptions {
@@ -87,6 +104,7 @@ export function getAuthOptions(): AuthOptions {
     session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
     // Secure (and __Secure- prefixed) cookies whenever the app is served over https.
     useSecureCookies: e.appUrl.startsWith("https://"),
+    cookies: authCookies(e.appUrl.startsWith("https://")),
     pages: { signIn: "/signin", error: "/signin" },
     providers,
     callbacks: {

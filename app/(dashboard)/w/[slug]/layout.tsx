@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { isPlatformAdmin } from "@/lib/admin/operator";
 import { getDb } from "@/lib/db/client";
 import { listWorkspacesForUser } from "@/lib/tenancy/workspaces";
 import { DashboardShell } from "@/components/dashboard/shell";
@@ -13,12 +14,17 @@ export default async function WorkspaceLayout({
 }) {
   const { slug } = await params;
   const { user, ctx } = await loadWorkspace(slug);
-  const workspaces = await listWorkspacesForUser(await getDb(), user.id);
+  const db = await getDb();
+  const [workspaces, platformAdmin] = await Promise.all([
+    listWorkspacesForUser(db, user.id),
+    isPlatformAdmin(db, user.id),
+  ]);
   return (
     <DashboardShell
       user={user}
       current={{ slug: ctx.tenant.slug, name: ctx.tenant.name, role: ctx.role }}
       workspaces={workspaces.map((w) => ({ slug: w.slug, name: w.name, role: w.role }))}
+      isPlatformAdmin={platformAdmin}
     >
       {children}
     </DashboardShell>

@@ -1,5 +1,5 @@
 // The workspace itself. GET: its id, slug, name and the caller's role. PATCH {name}: rename (admins and owners).
-// DELETE {confirm: <exact name>}: delete it and everything in it (owners); its keys stop working at once.
+// DELETE {confirm: <exact slug>}: delete it and everything in it (owners); its keys stop working at once.
 import { z } from "zod";
 import { invalidateApiKey } from "@/lib/gateway/key-cache";
 import { asObject } from "@/lib/http/parse-json";

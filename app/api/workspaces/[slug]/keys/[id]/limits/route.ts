@@ -1,5 +1,7 @@
-// One API key's rate limits. GET (any member): {id, name, hint, rpmLimit, tpmLimit}. PATCH {rpm?, tpm?} (admins and
-// owners; null removes a limit): the new limits, applied on every instance within seconds.
+// One API key's limits. GET (any member): {id, name, hint, rpmLimit, tpmLimit, spendLimitMicros, spendLimitPeriod,
+// allowedModels, expiresAt}. PATCH {rpm?, tpm?, spendLimit? ("12.50" | "none"), spendLimitPeriod? (monthly | total),
+// allowedModels?, expiresAt?} (admins and owners; null removes a limit, a field left out is unchanged): the new
+// limits, applied on every instance within seconds.
 import { withWorkspace } from "@/lib/http/with-session";
 import { getKeyLimits, setKeyLimits, type KeyLimitsInput } from "@/lib/tenancy/limits";
 

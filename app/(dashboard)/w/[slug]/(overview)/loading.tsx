@@ -1,0 +1,5 @@
+import { ReportSkeleton } from "@/components/reports/skeleton";
+
+export default function Loading() {
+  return <ReportSkeleton kpis={9} charts={4} />;
+}
