@@ -9,6 +9,8 @@
 // --profile runs the app under `node --cpu-prof` and prints where its CPU went (figures are then slower).
 // --scale multiplies every phase's duration (default 1; the whole run takes about two minutes).
 // --keep keeps the temporary DATA_DIR. --server PATH benches another bundle of server.ts (default dist/server.mjs).
+// --instances 2: two app processes on PostgreSQL + Redis behind an even split of the clients; per-instance and
+// total throughput (scripts/bench/multi.ts).
 import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -24,6 +26,7 @@ import {
   type StreamRunResult,
   type Target,
 } from "./bench/load";
+import { benchInstances } from "./bench/multi";
 import { printProfile, summarizeProfile, type ProfileSummary } from "./bench/profile";
 import {
   HOST,
@@ -48,9 +51,12 @@ const { values: args } = parseArgs({
     scale: { type: "string", default: "1" },
     keep: { type: "boolean", default: false },
     server: { type: "string", default: "dist/server.mjs" },
+    instances: { type: "string", default: "1" },
   },
 });
 const SCALE = Math.max(0.1, Number(args.scale) || 1);
+const INSTANCES = Number(args.instances);
+if (![1, 2].includes(INSTANCES)) throw new Error("--instances must be 1 or 2");
 const sec = (s: number) => Math.round(s * 1000 * SCALE);
 
 const CONCURRENCIES = [1, 16, 64];
@@ -166,6 +172,15 @@ async function main(): Promise<number> {
   const newest = newestSource();
   if (newest.mtime > buildTime.getTime())
     log(`warning: ${newest.file} is newer than the build: run \`npm run build\` to bench the current code.`);
+
+  if (INSTANCES > 1)
+    return benchInstances({
+      instances: INSTANCES,
+      server: args.server!,
+      scale: SCALE,
+      root: ROOT,
+      loadAvgAtStart: load0,
+    });
 
   // 2. Processes. Core 0: the app. Core 1: the fake upstream and this load generator.
   const cpus = os.cpus().length;

@@ -5,47 +5,46 @@
 // The CLI uses the configured database (DATABASE_URL, or the embedded PGlite in DATA_DIR), applies pending
 // migrations before any command (so a fresh data dir works), and refuses the embedded database while a server
 // holds it: two processes on one PGlite directory corrupt it.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { ZodError } from "zod";
-import { configuredTarget, connectDatabase, describeTarget, type Db } from "@/lib/db/client";
+import { configuredTarget, connectDatabase, describeTarget } from "@/lib/db/client";
 import { holdDatabase } from "@/lib/db/lock";
 import { applyMigrations } from "@/lib/db/migrate";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { formatUsd } from "@/lib/billing/ledger";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/tenancy/api-keys";
 import { getOperatorCtx, type TenantCtx } from "@/lib/tenancy/context";
 import { setKeyLimits, setWorkspaceLimits } from "@/lib/tenancy/limits";
 import { describeWorkspaceRouting } from "@/lib/routing/explain";
 import { savePlatformPolicy, saveWorkspacePolicy } from "@/lib/routing/policies";
 import { policyIssues } from "@/lib/routing/policy";
-import { closeStore, getStore, type Store } from "@/lib/store";
 import { createWorkspaceForEmail, getOperatorCtxForApiKey } from "@/lib/tenancy/operator";
 import { createUserWithWorkspace } from "@/lib/tenancy/users";
+import { setPlatformAdmin } from "@/lib/admin/operator";
 import { listAllWorkspaces } from "@/lib/tenancy/workspaces";
+import {
+  optional,
+  required,
+  str,
+  UsageError,
+  withStore,
+  workspaceJson,
+  type Command,
+  type Flags,
+  type Session,
+} from "./cli/common";
+import { billingCommands } from "./cli/billing";
+import { priceCommands } from "./cli/prices";
+import { securityCommands } from "./cli/security";
 
-type Flags = Record<string, string | boolean | undefined>;
-type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** The open database, with the migrations applied when it was opened. */
-interface Session {
-  db: Db;
-  database: string;
-  applied: string[];
-}
-
-interface Command {
-  synopsis: string;
-  about: string;
-  options: Options;
-  run(flags: Flags, open: () => Promise<Session>): Promise<{ json: unknown; text: string }>;
-}
-
-class UsageError extends Error {}
-
-const str = { type: "string" } as const;
 
 const commands: Record<string, Command> = {
+  ...billingCommands,
+  ...priceCommands,
+  ...securityCommands,
   "user create": {
     synopsis: "--email E --password P [--name N] [--workspace-name W]",
     about:
@@ -73,6 +72,25 @@ const commands: Record<string, Command> = {
           workspace: workspaceJson(tenant),
         },
         text: `Created user ${user.email} (${user.id}) with workspace "${tenant.name}" (${tenant.slug}).`,
+      };
+    },
+  },
+
+  "user admin": {
+    synopsis: "--email E [--revoke]",
+    about:
+      "Make an existing user a platform admin (the operator console at /admin), or take the role away with --revoke. Audited.",
+    options: { email: str, revoke: { type: "boolean" } },
+    async run(f, open) {
+      const email = required(f, "email");
+      const admin = f.revoke !== true;
+      const { db } = await open();
+      const user = await setPlatformAdmin(db, email, admin);
+      return {
+        json: { user },
+        text: admin
+          ? `${user.email} (${user.id}) is a platform admin: the operator console is at /admin.`
+          : `${user.email} (${user.id}) is no longer a platform admin.`,
       };
     },
   },
@@ -165,22 +183,40 @@ const commands: Record<string, Command> = {
   },
 
   "key limits": {
-    synopsis: "--id KEY_ID [--workspace SLUG_OR_ID] [--rpm N|none] [--tpm N|none]",
+    synopsis:
+      "--id KEY_ID [--workspace SLUG_OR_ID] [--rpm N|none] [--tpm N|none] [--spend USD|none] [--period monthly|total] [--models A,B|all] [--expires DATE|none]",
     about:
-      "Set an API key's requests and tokens per minute (none removes a limit; every server instance applies it within seconds). Without --rpm/--tpm, show them.",
-    options: { id: str, workspace: str, rpm: str, tpm: str },
+      "Set an API key's requests and tokens per minute, spend limit (exact USD, per UTC month or in total), allowed models and expiry (none removes a limit; every server instance applies it within seconds). Without flags, show them.",
+    options: { id: str, workspace: str, rpm: str, tpm: str, spend: str, period: str, models: str, expires: str },
     async run(f, open) {
       const id = required(f, "id");
       const workspace = optional(f, "workspace");
-      const input = { rpm: limitFlag(f, "rpm"), tpm: limitFlag(f, "tpm") };
+      const models = optional(f, "models");
+      const expires = optional(f, "expires");
+      // Amounts, periods, model names and dates are checked by setKeyLimits, like the dashboard's.
+      const input = {
+        rpm: limitFlag(f, "rpm"),
+        tpm: limitFlag(f, "tpm"),
+        spendLimit: optional(f, "spend"),
+        spendLimitPeriod: optional(f, "period") as "monthly" | "total" | undefined,
+        allowedModels: models === undefined ? undefined : models.trim() === "all" ? [] : models.split(","),
+        expiresAt: expires?.trim() === "none" ? null : expires,
+      };
       const { db } = await open();
       const ctx: TenantCtx = workspace
         ? await getOperatorCtx(db, workspace)
         : await getOperatorCtxForApiKey(db, id);
       const key = await withStore(() => setKeyLimits(ctx, id, input));
+      const spend =
+        key.spendLimitMicros === null
+          ? "none"
+          : `${formatUsd(key.spendLimitMicros)} ${key.spendLimitPeriod === "total" ? "in total" : "per month"}`;
       return {
         json: { ...key, workspace: ctx.tenant },
-        text: `API key ${key.id} "${key.name}" in ${ctx.tenant.slug}: rpm ${limitText(key.rpmLimit)}, tpm ${limitText(key.tpmLimit)}.`,
+        text:
+          `API key ${key.id} "${key.name}" in ${ctx.tenant.slug}: rpm ${limitText(key.rpmLimit)}, tpm ${limitText(key.tpmLimit)}, ` +
+          `spend ${spend}, models ${key.allowedModels.length ? key.allowedModels.join(",") : "all"}, ` +
+          `expires ${key.expiresAt ? iso(key.expiresAt) : "never"}.`,
       };
     },
   },
@@ -310,16 +346,7 @@ function help(): string {
   ].join("\n");
 }
 
-function required(f: Flags, name: string): string {
-  const v = f[name];
-  if (typeof v !== "string" || v.trim() === "") throw new UsageError(`Missing --${name}.`);
-  return v;
-}
 
-function optional(f: Flags, name: string): string | undefined {
-  const v = f[name];
-  return typeof v === "string" ? v : undefined;
-}
 
 /** --password, --password-stdin, or SWITCHYARD_PASSWORD (a CLI input, not app configuration, so not in lib/env). */
 async function readPassword(f: Flags): Promise<string> {
@@ -379,18 +406,7 @@ function readPolicyFile(file: string): unknown {
   return document;
 }
 
-/** Runs `fn` with the shared store (Redis when REDIS_URL is set, so servers hear of the change), then closes it. */
-async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  try {
-    return await fn(getStore());
-  } finally {
-    await closeStore().catch(() => {});
-  }
-}
 
-function workspaceJson(t: { id: string; slug: string; name: string }) {
-  return { id: t.id, slug: t.slug, name: t.name };
-}
 
 function iso(d: Date): string {
   return d.toISOString();
