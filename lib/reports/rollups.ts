@@ -3,6 +3,7 @@
 // `hour` is a UTC timestamp without time zone (Prisma's DateTime): ranges are passed as ISO strings cast to
 // timestamp, and rows are put in the zone's buckets by the buckets' UTC start instants (computed in JS).
 import type { Db } from "@/lib/db/client";
+import { ROLLUP_BIG_COLUMNS, ROLLUP_COUNT_COLUMNS } from "@/lib/usage/rollup-columns";
 import { addToHistogram, emptyHistogram, LATENCY_COLUMNS, type LatencyHistogram } from "./latency";
 import type { Period } from "./range";
 
@@ -26,23 +27,14 @@ export interface RollupSums {
   latency: LatencyHistogram;
 }
 
-const COUNT_COLUMNS = [
-  "requests",
-  "errors",
-  "clientErrors",
-  "rateLimited",
-  "upstreamErrors",
-  "clientClosed",
-  "cacheHits",
-] as const;
-const BIG_COLUMNS = [
-  "inputTokens",
-  "cachedInputTokens",
-  "outputTokens",
-  "reasoningTokens",
-  "costMicros",
-  "providerCostMicros",
-] as const;
+/** Rollup counters that reports do not show; every other counter is summed into RollupSums. */
+const NOT_REPORTED = ["estimated", "cacheWriteTokens", "totalMsSum"] as const;
+type Reported<C extends string> = Exclude<C, (typeof NOT_REPORTED)[number]>;
+function reported<C extends string>(columns: readonly C[]): Array<Reported<C>> {
+  return columns.filter((c): c is Reported<C> => !(NOT_REPORTED as readonly string[]).includes(c));
+}
+const COUNT_COLUMNS = reported(ROLLUP_COUNT_COLUMNS);
+const BIG_COLUMNS = reported(ROLLUP_BIG_COLUMNS);
 
 /** The SELECT list summing every column reports use (always cast to bigint: exact, and one JS type back). */
 export const SUMS_SQL = [...COUNT_COLUMNS, ...BIG_COLUMNS, ...LATENCY_COLUMNS]

@@ -7,6 +7,8 @@ import { appendFileSync, existsSync, readFileSync, renameSync, rmSync } from "no
 import type { Db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/observability/log";
+import { LATENCY_BOUNDS } from "@/lib/reports/latency";
+import { ROLLUP_COUNTER_COLUMNS } from "./rollup-columns";
 
 export interface UsageRecordInput {
   id: string;
@@ -248,33 +250,6 @@ interface BatchResult {
 }
 
 const ROLLUP_KEY = `"tenantId", "hour", "apiKeyId", "modelId", "requestedModel", "providerId", "deploymentId"`;
-const ROLLUP_SUMS = [
-  "requests",
-  "errors",
-  "clientErrors",
-  "rateLimited",
-  "upstreamErrors",
-  "clientClosed",
-  "cacheHits",
-  "estimated",
-  "inputTokens",
-  "cachedInputTokens",
-  "cacheWriteTokens",
-  "outputTokens",
-  "reasoningTokens",
-  "costMicros",
-  "providerCostMicros",
-  "totalMsSum",
-  "lat100",
-  "lat250",
-  "lat500",
-  "lat1000",
-  "lat2500",
-  "lat5000",
-  "lat10000",
-  "lat30000",
-];
-const LATENCY_BOUNDS = [100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 
 /**
  * One statement per batch, so the usage records, the ledger, the credit leases and the rollups can never
@@ -287,8 +262,10 @@ const LATENCY_BOUNDS = [100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 async function insertBatch(db: Db, batch: UsageRecordInput[], instanceId: string): Promise<BatchResult[]> {
   const ledgerIds: Record<string, string> = {};
   for (const r of batch) if (r.costMicros > 0n) ledgerIds[r.tenantId] ??= newId("led");
-  const sums = ROLLUP_SUMS.map((c) => `"${c}"`).join(", ");
-  const updates = ROLLUP_SUMS.map((c) => `"${c}" = "UsageRollup"."${c}" + EXCLUDED."${c}"`).join(", ");
+  const sums = ROLLUP_COUNTER_COLUMNS.map((c) => `"${c}"`).join(", ");
+  const updates = ROLLUP_COUNTER_COLUMNS.map((c) => `"${c}" = "UsageRollup"."${c}" + EXCLUDED."${c}"`).join(
+    ", ",
+  );
   const latency = LATENCY_BOUNDS.map((b) => `COUNT(*) FILTER (WHERE "totalMs" <= ${b})::int`).join(", ");
   return db.$queryRawUnsafe<BatchResult[]>(
     `WITH ins AS (
