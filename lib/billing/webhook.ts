@@ -89,6 +89,29 @@ function expanded<T extends { id: string }>(v: string | T | null | undefined): T
   return v && typeof v === "object" ? v : null;
 }
 
+/** Credits a top-up paid by `pi`, with its receipt and card, through creditTopUp (exactly once per intent). */
+async function creditPaidTopUp(
+  db: Db,
+  topUp: { id: string; tenantId: string },
+  pi: Stripe.PaymentIntent,
+  amountCents: number,
+  ref: EventRef,
+  checkoutSessionId?: string,
+): Promise<Outcome> {
+  const { posted } = await creditTopUp(db, {
+    topUpId: topUp.id,
+    tenantId: topUp.tenantId,
+    paymentIntentId: pi.id,
+    amountCents,
+    receiptUrl: expanded(pi.latest_charge)?.receipt_url ?? null,
+    paymentMethodId:
+      typeof pi.payment_method === "string" ? pi.payment_method : (pi.payment_method?.id ?? null),
+    checkoutSessionId,
+    event: ref,
+  });
+  return { outcome: posted ? "credited" : "already credited", tenantId: topUp.tenantId, recorded: true };
+}
+
 async function onCheckoutPaid(db: Db, stripe: Stripe, sessionId: string, ref: EventRef): Promise<Outcome> {
   const session = await stripe.checkout.sessions.retrieve(sessionId, {
     expand: ["payment_intent", "payment_intent.latest_charge"],
@@ -102,18 +125,7 @@ async function onCheckoutPaid(db: Db, stripe: Stripe, sessionId: string, ref: Ev
   }
   const pi = expanded(session.payment_intent);
   if (!pi || session.amount_total === null) return { outcome: "ignored: no payment intent" };
-  const { posted } = await creditTopUp(db, {
-    topUpId: topUp.id,
-    tenantId: topUp.tenantId,
-    paymentIntentId: pi.id,
-    amountCents: session.amount_total,
-    receiptUrl: expanded(pi.latest_charge)?.receipt_url ?? null,
-    paymentMethodId:
-      typeof pi.payment_method === "string" ? pi.payment_method : (pi.payment_method?.id ?? null),
-    checkoutSessionId: session.id,
-    event: ref,
-  });
-  return { outcome: posted ? "credited" : "already credited", tenantId: topUp.tenantId, recorded: true };
+  return creditPaidTopUp(db, topUp, pi, session.amount_total, ref, session.id);
 }
 
 async function onCheckoutExpired(db: Db, stripe: Stripe, sessionId: string): Promise<Outcome> {
@@ -131,17 +143,7 @@ async function onIntentSucceeded(db: Db, stripe: Stripe, intentId: string, ref: 
   if (pi.currency !== "usd") return { outcome: `ignored: currency ${pi.currency}` };
   const topUp = await findTopUp(db, pi.metadata);
   if (!topUp) return { outcome: "ignored: no matching top-up" };
-  const { posted } = await creditTopUp(db, {
-    topUpId: topUp.id,
-    tenantId: topUp.tenantId,
-    paymentIntentId: pi.id,
-    amountCents: pi.amount_received,
-    receiptUrl: expanded(pi.latest_charge)?.receipt_url ?? null,
-    paymentMethodId:
-      typeof pi.payment_method === "string" ? pi.payment_method : (pi.payment_method?.id ?? null),
-    event: ref,
-  });
-  return { outcome: posted ? "credited" : "already credited", tenantId: topUp.tenantId, recorded: true };
+  return creditPaidTopUp(db, topUp, pi, pi.amount_received, ref);
 }
 
 async function onIntentFailed(db: Db, stripe: Stripe, intentId: string): Promise<Outcome> {
