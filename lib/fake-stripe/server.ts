@@ -16,6 +16,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "@/lib/http/read-body";
 import { expandPaths, parseStripeForm, type FormObject, type FormValue } from "./form";
 import { checkoutPage, receiptPage } from "./pages";
 
@@ -110,15 +111,6 @@ function meta(v: FormValue | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 const bool = (v: FormValue | undefined) => v === "true";
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 /** Stripe's webhook signature header for `payload` (the scheme `stripe.webhooks.constructEvent` verifies). */
 export function signPayload(payload: string, secret: string, timestamp = now()): string {

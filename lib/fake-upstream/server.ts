@@ -3,6 +3,7 @@
 // CLI (`npm run fake-upstream`) starts one on a port and accepts the same settings on POST /__fake/behavior.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "@/lib/http/read-body";
 import { makePlan } from "./plan";
 import type { FakeProtocol } from "./types";
 
@@ -71,15 +72,6 @@ export interface FakeUpstream {
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 const KEEP_LAST = 50;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 export function startFakeUpstream(
   protocols: FakeProtocol[],
