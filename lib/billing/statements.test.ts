@@ -5,6 +5,7 @@ import {
   parseMonth,
   statementCsv,
   statementFilename,
+  zeroTotals,
   zoneOffsetMinutes,
   type Statement,
 } from "./statements";
@@ -109,15 +110,7 @@ describe("monthPeriod", () => {
 });
 
 describe("statementCsv", () => {
-  const zero = {
-    requests: 0,
-    inputTokens: 0n,
-    cachedInputTokens: 0n,
-    cacheWriteTokens: 0n,
-    outputTokens: 0n,
-    providerCostMicros: 0n,
-    costMicros: 0n,
-  };
+  const zero = zeroTotals();
   const s: Statement = {
     workspace: { id: "tnt_1", slug: "acme", name: 'Acme, "Inc"' },
     month: "2026-11",

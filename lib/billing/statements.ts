@@ -92,7 +92,8 @@ export function monthPeriod(month: string, timeZone: string): { from: Date; to: 
 
 // ---- the statement ----
 
-function zero(): UsageTotals {
+/** Usage totals of nothing: the start of every sum in a statement. */
+export function zeroTotals(): UsageTotals {
   return {
     requests: 0,
     inputTokens: 0n,
@@ -172,7 +173,7 @@ export async function monthlyStatement(
 
   const byModel = new Map<string, UsageTotals & { model: string }>();
   const byKey = new Map<string, UsageTotals & { apiKeyId: string | null; key: string }>();
-  const totals = zero();
+  const totals = zeroTotals();
   for (const g of groups) {
     const s = g._sum;
     const row: UsageTotals = {
@@ -187,7 +188,7 @@ export async function monthlyStatement(
     // Requests that resolved to no model (an unknown name) are listed under the name the client sent.
     const model = (g.modelId && modelName.get(g.modelId)) || g.requestedModel || "(unknown)";
     let m = byModel.get(model);
-    if (!m) byModel.set(model, (m = { model, ...zero() }));
+    if (!m) byModel.set(model, (m = { model, ...zeroTotals() }));
     add(m, row);
     const keyId = g.apiKeyId || null;
     const kk = keyId ?? "";
@@ -198,7 +199,7 @@ export async function monthlyStatement(
         (k = {
           apiKeyId: keyId,
           key: keyId ? (keyName.get(keyId) ?? "(deleted key)") : "(no key)",
-          ...zero(),
+          ...zeroTotals(),
         }),
       );
     add(k, row);
