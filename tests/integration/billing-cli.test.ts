@@ -1,27 +1,8 @@
 // The credit and ledger CLI commands as an operator runs them (a child process on a fresh PostgreSQL database).
-import { spawn } from "node:child_process";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli";
 import { createPostgresDatabase } from "./helpers/empty-db";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const TSX = path.join(ROOT, "node_modules/.bin/tsx");
-
-function runCli(args: string[], env: Record<string, string>) {
-  const base = { ...process.env };
-  for (const name of ["DATABASE_URL", "DATA_DIR", "REDIS_URL", "STRIPE_SECRET_KEY"]) delete base[name];
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(TSX, ["scripts/cli.ts", ...args], { cwd: ROOT, env: { ...base, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
 
 describe("billing CLI [postgres]", () => {
   let database: { url: string; drop(): Promise<void> };

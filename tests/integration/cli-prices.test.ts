@@ -1,7 +1,6 @@
 // The price, markup and statement CLI commands as an operator runs them (a child process, --json), on a migrated
 // PostgreSQL database seeded with a catalog and a workspace. lib/billing itself is tested on both engines in
 // price-book.test.ts and statements.test.ts; this checks the commands' flags, output and exit codes.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,16 +10,8 @@ import { loadCatalog } from "@/lib/catalog/catalog";
 import { CatalogConfig, loadCatalogConfig } from "@/lib/catalog/config";
 import { newId } from "@/lib/ids";
 import { createWorkspace } from "@/lib/tenancy/workspaces";
+import { parsed, runCli } from "./helpers/cli";
 import { createTestDatabase, type TestDatabase } from "./helpers/db";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const TSX = path.join(ROOT, "node_modules/.bin/tsx");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe.sequential("cli: prices, markups, statements [postgres]", { timeout: 300_000 }, () => {
   let database: TestDatabase;
@@ -28,28 +19,10 @@ describe.sequential("cli: prices, markups, statements [postgres]", { timeout: 30
   let deploymentId: string;
   let workspace: { id: string; slug: string };
 
-  function cli(args: string[]): Promise<Run> {
-    const base = { ...process.env };
-    for (const name of ["DATABASE_URL", "DATA_DIR", "REDIS_URL"]) delete base[name];
-    return new Promise((resolve, reject) => {
-      const child = spawn(TSX, ["scripts/cli.ts", ...args], {
-        cwd: ROOT,
-        env: { ...base, DATABASE_URL: database.url!, DATA_DIR: dir },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const cli = (args: string[]) => runCli(args, { DATABASE_URL: database.url!, DATA_DIR: dir });
 
   async function json<T = Record<string, unknown>>(args: string[]): Promise<T> {
-    const run = await cli([...args, "--json"]);
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    return JSON.parse(run.stdout) as T;
+    return parsed<T>(await cli([...args, "--json"]));
   }
 
   beforeAll(async () => {

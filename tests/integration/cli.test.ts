@@ -1,50 +1,19 @@
 // The operator CLI as a user runs it: a child process (`tsx scripts/cli.ts ... --json`) on a fresh embedded
 // database in a temp DATA_DIR and on a fresh PostgreSQL database via DATABASE_URL. Neither is migrated first: the
 // CLI must do that itself.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMigrations } from "@/lib/db/migrate";
 import { hashApiKey } from "@/lib/tenancy/key-format";
+import { parsed, runCli, type CliRun } from "./helpers/cli";
 import { createPostgresDatabase } from "./helpers/empty-db";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 const PASSWORD = "Correct-Horse-42";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with only the given database settings (nothing inherited from the test's environment). */
-function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
-  const base = { ...process.env };
-  for (const name of ["DATABASE_URL", "DATA_DIR", "REDIS_URL", "SWITCHYARD_PASSWORD"]) delete base[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ["scripts/cli.ts", ...args], { cwd: ROOT, env: { ...base, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? "");
-  });
-}
-
-/** A successful --json run: exit 0, one JSON document on stdout, nothing on stderr. */
-function parsed<T = Record<string, unknown>>(run: Run): T {
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
-}
-
 /** A failed run: non-zero, nothing on stdout, one line on stderr. */
-function expectFailure(run: Run, code: number, message: RegExp): void {
+function expectFailure(run: CliRun, code: number, message: RegExp): void {
   expect(run.stdout).toBe("");
   expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
   expect(run.stderr).toMatch(message);
