@@ -36,26 +36,16 @@ import { decryptSecret } from "@/lib/crypto";
 import type { Db } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { startFakeProviders, type FakeUpstream } from "@/lib/fake-upstream";
-import { newId } from "@/lib/ids";
 import { getSecrets, resetSecretsCache } from "@/lib/secrets";
 import { createWorkspace } from "@/lib/tenancy/workspaces";
 import { describeEachDatabase } from "./helpers/db";
+import { createUser } from "./helpers/team";
 
 const MASTER_KEY = "11".repeat(32);
 const SECRET = "sk-live-very-secret-0123456789";
 const HEADER_SECRET = "hdr-secret-value-42";
+/** Makes names unique (providers, models). */
 let counter = 0;
-
-async function createUser(db: Db, tag: string, isPlatformAdmin = false) {
-  counter += 1;
-  return db.user.create({
-    data: {
-      id: newId("usr"),
-      email: `${tag}-${Date.now().toString(36)}-${counter}@example.test`,
-      isPlatformAdmin,
-    },
-  });
-}
 
 /** Whether `needle` occurs anywhere in `value` once serialized (BigInt-safe). */
 function mentions(value: unknown, needle: string): boolean {

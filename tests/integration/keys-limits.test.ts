@@ -7,18 +7,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { SessionUser } from "@/lib/auth/session";
 import { postEntry } from "@/lib/billing/ledger";
 import { CatalogConfig, loadCatalogConfig } from "@/lib/catalog/config";
-import type { Db } from "@/lib/db/client";
 import { createDbKeyLoader, KEY_REVOKED_CHANNEL } from "@/lib/gateway/key-cache";
-import { newId } from "@/lib/ids";
 import { getStore } from "@/lib/store";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/tenancy/api-keys";
-import { getOperatorCtx, getTenantCtx, type Role } from "@/lib/tenancy/context";
-import { hashApiKey } from "@/lib/tenancy/key-format";
+import { getOperatorCtx } from "@/lib/tenancy/context";
 import { getKeyLimits, setKeyLimits } from "@/lib/tenancy/limits";
-import { createWorkspace } from "@/lib/tenancy/workspaces";
 import { getKeyUsage } from "@/lib/usage/key-usage";
 import { describeEachDatabase, TEST_DATABASE_KINDS } from "./helpers/db";
 import { startRelay, type Relay } from "./helpers/relay";
+import { createTeamWithKey } from "./helpers/team";
 
 // The route reads the session and the process database: point them at the test's user and database.
 const state = vi.hoisted(() => ({ db: null as unknown, user: null as SessionUser | null }));
@@ -30,43 +27,6 @@ vi.mock("@/lib/db/client", async (importOriginal) => ({
 const limitsRoute = await import("@/app/api/workspaces/[slug]/keys/[id]/limits/route");
 
 const ORIGIN = "http://localhost";
-let counter = 0;
-
-async function createUser(db: Db, tag: string) {
-  counter += 1;
-  return db.user.create({
-    data: { id: newId("usr"), email: `${tag}-${Date.now().toString(36)}-${counter}@example.test` },
-  });
-}
-
-/** A workspace with one member of each role (as ctx and as a session user) and one API key. */
-async function createTeam(db: Db, tag: string) {
-  const owner = await createUser(db, `${tag}-owner`);
-  const tenant = await createWorkspace(db, owner.id, `Keys ${tag}`);
-  const users: Record<Role, SessionUser> = {
-    owner: { id: owner.id, email: owner.email, name: null },
-  } as Record<Role, SessionUser>;
-  for (const role of ["admin", "member", "viewer"] as const) {
-    const user = await createUser(db, `${tag}-${role}`);
-    await db.membership.create({ data: { id: newId("mbr"), tenantId: tenant.id, userId: user.id, role } });
-    users[role] = { id: user.id, email: user.email, name: null };
-  }
-  const ctx = (role: Role) => getTenantCtx(db, users[role].id, tenant.slug);
-  const [owner_, admin, member, viewer] = await Promise.all(
-    (["owner", "admin", "member", "viewer"] as const).map(ctx),
-  );
-  const { key, record } = await createApiKey(owner_!, { name: `${tag} key` });
-  return {
-    tenant,
-    users,
-    owner: owner_!,
-    admin: admin!,
-    member: member!,
-    viewer: viewer!,
-    key: { ...record, hash: hashApiKey(key) },
-  };
-}
-
 /** Messages published on the process-wide store's key channel (what every instance's gateway evicts on). */
 async function listen() {
   const seen: string[] = [];
@@ -88,8 +48,8 @@ function callRoute(method: "GET" | "PATCH", slug: string, id: string, body?: unk
 
 describeEachDatabase("API key limits", (getDb) => {
   const db = () => getDb().prisma;
-  let a: Awaited<ReturnType<typeof createTeam>>;
-  let b: Awaited<ReturnType<typeof createTeam>>;
+  let a: Awaited<ReturnType<typeof createTeamWithKey>>;
+  let b: Awaited<ReturnType<typeof createTeamWithKey>>;
   let listener: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
@@ -106,8 +66,8 @@ describeEachDatabase("API key limits", (getDb) => {
       randomBytes(32),
       { demo: false },
     );
-    a = await createTeam(db(), "a");
-    b = await createTeam(db(), "b");
+    a = await createTeamWithKey(db(), "a", "Keys");
+    b = await createTeamWithKey(db(), "b", "Keys");
     listener = await listen();
   });
   afterAll(() => listener?.stop());

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadCatalog, type Catalog } from "@/lib/catalog/catalog";
 import { CatalogConfig, loadCatalogConfig } from "@/lib/catalog/config";
 import { CatalogRuntime, setProcessCatalog } from "@/lib/catalog/runtime";
-import type { Db } from "@/lib/db/client";
 import { toErrorResponse } from "@/lib/errors";
 import {
   createDbKeyLoader,
@@ -14,7 +13,6 @@ import {
   KeyCache,
   listenForRevocations,
 } from "@/lib/gateway/key-cache";
-import { newId } from "@/lib/ids";
 import {
   checkPolicyEdit,
   describeWorkspaceRouting,
@@ -30,50 +28,12 @@ import {
 } from "@/lib/routing/policies";
 import { createMemoryStore, getStore } from "@/lib/store";
 import { createApiKey, revokeApiKey } from "@/lib/tenancy/api-keys";
-import { getTenantCtx, type Role } from "@/lib/tenancy/context";
 import { hashApiKey } from "@/lib/tenancy/key-format";
 import { getKeyLimits, getWorkspaceLimits, setKeyLimits, setWorkspaceLimits } from "@/lib/tenancy/limits";
-import { createWorkspace } from "@/lib/tenancy/workspaces";
 import { describeEachDatabase } from "./helpers/db";
+import { createTeamWithKey } from "./helpers/team";
 
 const MODEL = "rt-chat";
-let counter = 0;
-
-async function createUser(db: Db, tag: string) {
-  counter += 1;
-  return db.user.create({
-    data: { id: newId("usr"), email: `${tag}-${Date.now().toString(36)}-${counter}@example.test` },
-  });
-}
-
-/** A workspace with one member of each role (each one's ctx) and one API key. */
-async function createTeam(db: Db, tag: string) {
-  const owner = await createUser(db, `${tag}-owner`);
-  const tenant = await createWorkspace(db, owner.id, `Team ${tag}`);
-  const userIds: Record<Role, string> = { owner: owner.id, admin: "", member: "", viewer: "" };
-  const emails: Record<Role, string> = { owner: owner.email, admin: "", member: "", viewer: "" };
-  for (const role of ["admin", "member", "viewer"] as const) {
-    const user = await createUser(db, `${tag}-${role}`);
-    await db.membership.create({ data: { id: newId("mbr"), tenantId: tenant.id, userId: user.id, role } });
-    userIds[role] = user.id;
-    emails[role] = user.email;
-  }
-  const ctx = async (role: Role) => getTenantCtx(db, userIds[role], tenant.slug);
-  const [ownerCtx, admin, member, viewer] = await Promise.all(
-    (["owner", "admin", "member", "viewer"] as const).map(ctx),
-  );
-  const { key, record } = await createApiKey(ownerCtx!, { name: `${tag} key` });
-  return {
-    tenant,
-    emails,
-    owner: ownerCtx!,
-    admin: admin!,
-    member: member!,
-    viewer: viewer!,
-    key: { ...record, hash: hashApiKey(key) },
-  };
-}
-
 /** Messages published on a channel of the process-wide store (key evictions), from now on. */
 async function listen(channel: string) {
   const seen: string[] = [];
@@ -86,8 +46,8 @@ describeEachDatabase("routing API", (getDb) => {
   const masterKey = randomBytes(32);
   let catalog: Catalog;
   let dep: { us: string; eu: string };
-  let a: Awaited<ReturnType<typeof createTeam>>;
-  let b: Awaited<ReturnType<typeof createTeam>>;
+  let a: Awaited<ReturnType<typeof createTeamWithKey>>;
+  let b: Awaited<ReturnType<typeof createTeamWithKey>>;
 
   beforeAll(async () => {
     const config = CatalogConfig.parse({
@@ -115,8 +75,8 @@ describeEachDatabase("routing API", (getDb) => {
     catalog = await loadCatalog(db(), masterKey);
     const ids = catalog.resolve(MODEL)!.deployments.map((d) => d.id);
     dep = { us: ids[0]!, eu: ids[1]! };
-    a = await createTeam(db(), "a");
-    b = await createTeam(db(), "b");
+    a = await createTeamWithKey(db(), "a");
+    b = await createTeamWithKey(db(), "b");
   });
 
   describe("policies", () => {
@@ -148,8 +108,8 @@ describeEachDatabase("routing API", (getDb) => {
           region: ["eu"],
         });
         expect(r.versions.map((v) => [v.version, v.createdBy, v.note])).toEqual([
-          [2, a.emails.owner, null],
-          [1, a.emails.admin, "first"],
+          [2, a.users.owner.email, null],
+          [1, a.users.admin.email, "first"],
         ]);
       }
 
@@ -159,7 +119,7 @@ describeEachDatabase("routing API", (getDb) => {
       expect(after.versions[0]).toMatchObject({
         version: 3,
         note: "rollback to version 1",
-        createdBy: a.emails.admin,
+        createdBy: a.users.admin.email,
       });
     });
 

@@ -8,53 +8,19 @@ import { loadCatalog, type Catalog } from "@/lib/catalog/catalog";
 import { CatalogConfig, loadCatalogConfig } from "@/lib/catalog/config";
 import { listWorkspaceDeployments, setDeploymentEnabled } from "@/lib/catalog/deployments";
 import { CatalogRuntime, setProcessCatalog } from "@/lib/catalog/runtime";
-import type { Db } from "@/lib/db/client";
 import { toErrorResponse } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { describeWorkspaceRouting, explainRoute } from "@/lib/routing/explain";
 import { HealthTracker } from "@/lib/routing/health";
 import { PolicyCache, POLICY_CHANNEL, saveWorkspacePolicy } from "@/lib/routing/policies";
 import { createMemoryStore } from "@/lib/store";
-import { getTenantCtx, type Role } from "@/lib/tenancy/context";
+import { getTenantCtx } from "@/lib/tenancy/context";
 import { getWorkspaceSettings, updateWorkspaceSettings } from "@/lib/tenancy/settings";
-import { createWorkspace, deleteWorkspace } from "@/lib/tenancy/workspaces";
+import { deleteWorkspace } from "@/lib/tenancy/workspaces";
 import { describeEachDatabase } from "./helpers/db";
+import { createTeam, createUser } from "./helpers/team";
 
 const MODEL = "ws-chat";
-let counter = 0;
-
-async function createUser(db: Db, tag: string, isPlatformAdmin = false) {
-  counter += 1;
-  return db.user.create({
-    data: {
-      id: newId("usr"),
-      email: `${tag}-${Date.now().toString(36)}-${counter}@example.test`,
-      isPlatformAdmin,
-    },
-  });
-}
-
-/** A workspace with one member of each role, each one's ctx. */
-async function createTeam(db: Db, tag: string) {
-  const owner = await createUser(db, `${tag}-owner`);
-  const tenant = await createWorkspace(db, owner.id, `Team ${tag}`);
-  const ids: Record<Role, string> = { owner: owner.id, admin: "", member: "", viewer: "" };
-  for (const role of ["admin", "member", "viewer"] as const) {
-    const user = await createUser(db, `${tag}-${role}`);
-    await db.membership.create({ data: { id: newId("mbr"), tenantId: tenant.id, userId: user.id, role } });
-    ids[role] = user.id;
-  }
-  const ctx = (role: Role) => getTenantCtx(db, ids[role], tenant.slug);
-  return {
-    tenant,
-    ids,
-    owner: await ctx("owner"),
-    admin: await ctx("admin"),
-    member: await ctx("member"),
-    viewer: await ctx("viewer"),
-  };
-}
-
 describeEachDatabase("workspace settings, providers and routing constraints", (getDb) => {
   const db = () => getDb().prisma;
   const masterKey = randomBytes(32);
@@ -129,7 +95,7 @@ describeEachDatabase("workspace settings, providers and routing constraints", (g
         where: { tenantId: a.tenant.id, action: "workspace.settings" },
       });
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ actorUserId: a.ids.admin, target: a.tenant.id });
+      expect(audit[0]).toMatchObject({ actorUserId: a.users.admin.id, target: a.tenant.id });
       expect(audit[0]!.details).toEqual({
         timeZone: { from: "UTC", to: "Europe/Paris" },
         region: { from: null, to: "eu" },
@@ -197,7 +163,7 @@ describeEachDatabase("workspace settings, providers and routing constraints", (g
     });
 
     it("a member of another workspace gets a 404, like a workspace that does not exist", async () => {
-      const err = await getTenantCtx(db(), b.ids.admin, a.tenant.slug).catch((e: unknown) => e);
+      const err = await getTenantCtx(db(), b.users.admin.id, a.tenant.slug).catch((e: unknown) => e);
       expect(toErrorResponse(err).status).toBe(404);
     });
   });
@@ -376,7 +342,7 @@ describeEachDatabase("workspace settings, providers and routing constraints", (g
       expect(
         await db().auditLog.findFirst({ where: { tenantId: c.tenant.id, action: "workspace.delete" } }),
       ).toMatchObject({
-        actorUserId: c.ids.owner,
+        actorUserId: c.users.owner.id,
         details: { slug: c.tenant.slug },
       });
     });
