@@ -19,29 +19,37 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { request } from "undici";
 import {
-  runRequests,
-  runStreams,
-  type RunOptions,
-  type RunResult,
-  type StreamRunResult,
-  type Target,
-} from "./bench/load";
+  checkChat,
+  chatTarget,
+  countText,
+  FAKE_API_KEY,
+  fmt,
+  fmtInt,
+  log,
+  MODEL,
+  PROMPT,
+  sleep,
+  startFakeUpstream,
+  STREAM_COUNT,
+  UPSTREAM_MODEL,
+} from "./bench/common";
+import { runRequests, runStreams, type RunOptions, type RunResult, type StreamRunResult } from "./bench/load";
 import { benchInstances } from "./bench/multi";
 import { printProfile, summarizeProfile, type ProfileSummary } from "./bench/profile";
 import {
   HOST,
   freePort,
   hasTaskset,
-  isRunning,
+  inheritedEnv,
   pinProcess,
-  readCpuSeconds,
   readMem,
   runCommand,
+  runMain,
   sampleRss,
   startChild,
-  stopAllChildren,
   stopChild,
-  type Child,
+  waitHealthy,
+  withCpu,
 } from "./bench/procs";
 
 const ROOT = process.cwd();
@@ -64,10 +72,6 @@ const THROUGHPUT_CONCURRENCY = 128;
 const SLOW_STREAMS = 256;
 const SLOW_CHUNK_DELAY_MS = 50;
 const SLOW_COUNT = 40;
-const STREAM_COUNT = 20;
-const PROMPT = "Say hello in one short sentence.";
-const MODEL = "bench-model";
-const UPSTREAM_MODEL = "gpt-fake";
 
 const TARGETS = {
   addedP50Ms: 0.5,
@@ -77,35 +81,8 @@ const TARGETS = {
   memAbove256StreamsMb: 150,
 };
 
-const log = (s = "") => console.log(s);
-const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
-const fmtInt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
 const signed = (n: number, d = 2) => (Number.isFinite(n) ? `${n >= 0 ? "+" : ""}${n.toFixed(d)}` : "n/a");
 const mb = (kb: number) => kb / 1024;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const countText = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1)).join(" ");
-
-function chatBody(model: string, content: string, stream: boolean): Buffer {
-  return Buffer.from(
-    JSON.stringify({ model, messages: [{ role: "user", content }], ...(stream ? { stream: true } : {}) }),
-  );
-}
-
-async function waitFor(what: string, url: string, child: Child, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (!isRunning(child)) throw new Error(`${what} exited before it was ready:\n${child.tail()}`);
-    try {
-      const { statusCode, body } = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
-      await body.dump();
-      if (statusCode === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) throw new Error(`${what} not ready within ${timeoutMs} ms:\n${child.tail()}`);
-    await sleep(200);
-  }
-}
 
 async function setFake(origin: string, behavior: Record<string, unknown>): Promise<void> {
   const { statusCode, body } = await request(`${origin}/__fake/behavior`, {
@@ -195,41 +172,9 @@ async function main(): Promise<number> {
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
   tempDir = dataDir;
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
-  for (const v of [
-    "DATABASE_URL",
-    "REDIS_URL",
-    "APP_URL",
-    "NEXTAUTH_URL",
-    "PORT",
-    "HOST",
-    "SWITCHYARD_CONFIG",
-  ])
-    delete baseEnv[v];
-
-  const fakePort = await freePort();
-  const fakeOrigin = `http://${HOST}:${fakePort}`;
-  const fake = startChild(
-    "fake upstream",
-    process.execPath,
-    ["--import", "tsx", "scripts/fake-upstream.ts", "--port", String(fakePort), "--host", HOST],
-    { env: baseEnv, cpus: sideCpu },
-  );
-
+  const baseEnv: NodeJS.ProcessEnv = { ...inheritedEnv(), DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
   const configFile = path.join(dataDir, "bench-config.json");
-  writeFileSync(
-    configFile,
-    JSON.stringify(
-      {
-        providers: [
-          { name: "fake", protocol: "openai", baseUrl: `${fakeOrigin}/v1`, apiKey: "sk-fake-bench" },
-        ],
-        models: [{ name: MODEL, deployments: [{ provider: "fake", upstreamModel: UPSTREAM_MODEL }] }],
-      },
-      null,
-      2,
-    ),
-  );
+  const { fake, origin: fakeOrigin } = await startFakeUpstream(baseEnv, configFile, sideCpu);
 
   log(`Creating a user and an API key with the CLI (DATA_DIR ${dataDir}) ...`);
   const tsx = path.join(ROOT, "node_modules/.bin/tsx");
@@ -260,7 +205,7 @@ async function main(): Promise<number> {
   ) as { key: string };
   const apiKey = created.key;
 
-  await waitFor("the fake upstream", `${fakeOrigin}/health`, fake, 30_000);
+  await waitHealthy(`${fakeOrigin}/health`, fake, 30_000, { what: "the fake upstream" });
 
   const appPort = await freePort();
   const appOrigin = `http://${HOST}:${appPort}`;
@@ -277,23 +222,14 @@ async function main(): Promise<number> {
     cpus: appCpu,
   });
   log(`Starting the app on ${appOrigin} (pid ${app.pid}${pin ? ", core 0" : ""}) ...`);
-  await waitFor("the app", `${appOrigin}/api/health`, app, 120_000);
+  await waitHealthy(`${appOrigin}/api/health`, app, 120_000, { what: "the app" });
   log(`Ready after ${((Date.now() - t0) / 1000).toFixed(1)} s of setup.\n`);
 
   // The same request shapes, direct and through the relay.
-  const target = (origin: string, p: string, auth: string, model: string, content: string, stream: boolean) =>
-    ({
-      origin,
-      path: p,
-      headers: { "content-type": "application/json", authorization: `Bearer ${auth}` },
-      body: chatBody(model, content, stream),
-    }) satisfies Target;
   const direct = (content: string, stream: boolean) =>
-    target(fakeOrigin, "/v1/chat/completions", "sk-fake-bench", UPSTREAM_MODEL, content, stream);
+    chatTarget(fakeOrigin, "/v1/chat/completions", FAKE_API_KEY, UPSTREAM_MODEL, content, stream);
   const relay = (content: string, stream: boolean) =>
-    target(appOrigin, "/api/v1/chat/completions", apiKey, MODEL, content, stream);
-  const expectEcho = `You said: ${PROMPT}`;
-  const checkChat = (text: string) => text.includes(expectEcho);
+    chatTarget(appOrigin, "/api/v1/chat/completions", apiKey, MODEL, content, stream);
 
   let relayResponses = 0;
   const relayRun = <R extends RunResult>(r: R): R => {
@@ -395,19 +331,8 @@ async function main(): Promise<number> {
   // 3c. Throughput at high concurrency, with the CPU each side used.
   log(`Throughput, non-stream, ${THROUGHPUT_CONCURRENCY} clients: relay, direct ...`);
   const cpuWindow = async <R>(fn: () => Promise<R>) => {
-    const w0 = performance.now();
-    const a0 = readCpuSeconds(app.pid) ?? 0;
-    const f0 = readCpuSeconds(fake.pid) ?? 0;
-    const s0 = process.cpuUsage();
-    const result = await fn();
-    const wall = (performance.now() - w0) / 1000;
-    const s = process.cpuUsage(s0);
-    return {
-      result,
-      appCpu: ((readCpuSeconds(app.pid) ?? 0) - a0) / wall,
-      fakeCpu: ((readCpuSeconds(fake.pid) ?? 0) - f0) / wall,
-      benchCpu: (s.user + s.system) / 1e6 / wall,
-    };
+    const w = await withCpu([app.pid, fake.pid], fn);
+    return { result: w.result, appCpu: w.cpu[0]!, fakeCpu: w.cpu[1]!, benchCpu: w.loadGenCpu };
   };
   const tpOpts: RunOptions = { concurrency: THROUGHPUT_CONCURRENCY, durationMs: sec(8), warmupMs: sec(1) };
   const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -673,38 +598,13 @@ async function main(): Promise<number> {
 }
 
 let tempDir: string | null = null;
-let finishing = false;
-async function finish(code: number): Promise<never> {
-  if (!finishing) {
-    finishing = true;
-    await stopAllChildren();
+
+runMain(main, {
+  name: "bench",
+  watchdogMs: 10 * 60_000 * Math.max(1, SCALE),
+  overdue: "still running after 10 minutes",
+  async cleanup() {
     if (tempDir && args.keep) log(`Kept DATA_DIR ${tempDir}`);
     else if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  }
-  process.exit(code);
-}
-
-const watchdog = setTimeout(
-  () => {
-    console.error("bench: still running after 10 minutes; stopping");
-    void finish(1);
   },
-  10 * 60_000 * Math.max(1, SCALE),
-);
-for (const s of ["SIGINT", "SIGTERM"] as const)
-  process.on(s, () => {
-    console.error(`bench: ${s}, stopping the child processes`);
-    void finish(130);
-  });
-
-main().then(
-  (code) => {
-    clearTimeout(watchdog);
-    return finish(code);
-  },
-  (err: unknown) => {
-    clearTimeout(watchdog);
-    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
-    return finish(1);
-  },
-);
+});

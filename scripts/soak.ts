@@ -17,18 +17,20 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Agent, request } from "undici";
+import { Agent } from "undici";
 import { reclaimExpiredLeases } from "@/lib/billing/credit-book";
 import { checkLedger, formatUsd } from "@/lib/billing/ledger";
 import { startFakeProviders, type FakeUpstream } from "@/lib/fake-upstream";
 import {
   freePort,
   HOST,
+  inheritedEnv,
   isRunning,
   readMem,
+  runMain,
   startChild,
-  stopAllChildren,
   stopChild,
+  waitHealthy,
   type Child,
 } from "./bench/procs";
 import { account, accountingChecks, type Check, type Killed } from "./soak/report";
@@ -80,26 +82,6 @@ interface Proc {
   errorLines: number;
 }
 
-async function waitReady(p: Proc, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (!isRunning(p.child)) throw new Error(`${p.inst.name} exited before it was ready:\n${p.child.tail()}`);
-    try {
-      const { statusCode, body } = await request(`${p.inst.origin}/api/health`, {
-        headersTimeout: 2000,
-        bodyTimeout: 2000,
-      });
-      await body.dump();
-      if (statusCode === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until)
-      throw new Error(`${p.inst.name} not ready within ${timeoutMs} ms:\n${p.child.tail()}`);
-    await sleep(250);
-  }
-}
-
 async function main(): Promise<number> {
   const t0 = Date.now();
   const load0 = os.loadavg();
@@ -142,9 +124,7 @@ async function main(): Promise<number> {
   // 2. Two instances, one after the other (each loads the config file into the database at start).
   const masterKey = randomBytes(32).toString("hex");
   const authSecret = randomBytes(32).toString("hex");
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const v of ["DATABASE_URL", "REDIS_URL", "APP_URL", "NEXTAUTH_URL", "PORT", "HOST", "DATA_DIR"])
-    delete baseEnv[v];
+  const baseEnv = inheritedEnv();
   const startInstance = async (name: string, port: number, generation: number): Promise<Proc> => {
     const dataDir = path.join(tmp!, `${name}-${generation}`);
     const child = startChild(name, process.execPath, [server], {
@@ -176,7 +156,7 @@ async function main(): Promise<number> {
     child.proc.stderr!.on("data", (b: Buffer) => {
       p.errorLines += (b.toString("utf8").match(/"level":"error"/g) ?? []).length;
     });
-    await waitReady(p, 180_000);
+    await waitHealthy(`${p.inst.origin}/api/health`, child, 180_000, { everyMs: 250 });
     return p;
   };
   const a = await startInstance("A", await freePort(), 1);
@@ -511,11 +491,12 @@ let redisPrefix: string | undefined;
 const proxies: TcpProxy[] = [];
 const fakes: FakeUpstream[] = [];
 
-let finishing = false;
-async function finish(code: number): Promise<never> {
-  if (!finishing) {
-    finishing = true;
-    await stopAllChildren();
+runMain(main, {
+  name: "soak",
+  watchdogMs: DURATION_S * 1000 + 6 * 60_000,
+  overdue: "still running long after its duration",
+  stack: true,
+  async cleanup() {
     for (const p of proxies) await p.close().catch(() => {});
     for (const f of fakes) await f.close().catch(() => {});
     if (redisPrefix)
@@ -524,31 +505,5 @@ async function finish(code: number): Promise<never> {
       await db.close().catch((e: unknown) => console.error(`dropping the database: ${String(e)}`));
     else if (db) log(`Kept database ${db.name}`);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
-  }
-  process.exit(code);
-}
-
-const watchdog = setTimeout(
-  () => {
-    console.error("soak: still running long after its duration; stopping");
-    void finish(1);
   },
-  DURATION_S * 1000 + 6 * 60_000,
-);
-for (const s of ["SIGINT", "SIGTERM"] as const)
-  process.on(s, () => {
-    console.error(`soak: ${s}, stopping`);
-    void finish(130);
-  });
-
-main().then(
-  (code) => {
-    clearTimeout(watchdog);
-    return finish(code);
-  },
-  (err: unknown) => {
-    clearTimeout(watchdog);
-    console.error(`soak failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return finish(1);
-  },
-);
+});

@@ -5,86 +5,40 @@
 // Processes are not pinned: two app processes on a 2-core machine already take both cores, and the fake upstream
 // and the load generator share them, so the figures show how the pair scales on this machine, not a ceiling.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { request } from "undici";
 import { createSoakDatabase, deleteRedisKeys, REDIS, seedWorkspaces, type SoakDatabase } from "../soak/setup";
+import {
+  chatTarget,
+  checkChat,
+  countText,
+  fmt,
+  fmtInt,
+  log,
+  MODEL,
+  PROMPT,
+  sleep,
+  startFakeUpstream,
+  STREAM_COUNT,
+} from "./common";
 import { runRequests, runStreams, type RunOptions, type RunResult, type Target } from "./load";
 import {
   freePort,
   HOST,
-  isRunning,
-  readCpuSeconds,
+  inheritedEnv,
   readMem,
   startChild,
   stopChild,
+  waitHealthy,
+  withCpu,
   type Child,
 } from "./procs";
-
-const MODEL = "bench-model";
-const PROMPT = "Say hello in one short sentence.";
-const STREAM_COUNT = 20;
-
-const log = (s = "") => console.log(s);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
-const fmtInt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
-const countText = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1)).join(" ");
 
 interface App {
   name: string;
   origin: string;
   child: Child;
-}
-
-async function waitHealthy(url: string, child: Child, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (!isRunning(child)) throw new Error(`${child.name} exited before it was ready:\n${child.tail()}`);
-    try {
-      const { statusCode, body } = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
-      await body.dump();
-      if (statusCode === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until)
-      throw new Error(`${child.name} not ready within ${timeoutMs} ms:\n${child.tail()}`);
-    await sleep(200);
-  }
-}
-
-/** The whole machine's busy and total CPU ticks so far (/proc/stat), to show what other work took. */
-function machineTicks(): { busy: number; total: number } {
-  try {
-    const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = f.reduce((a, b) => a + b, 0);
-    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
-  } catch {
-    return { busy: NaN, total: NaN };
-  }
-}
-
-/** Runs `fn` and measures each listed process's CPU (cores used) over the same wall time. */
-async function withCpu<R>(
-  pids: number[],
-  fn: () => Promise<R>,
-): Promise<{ result: R; cpu: number[]; loadGenCpu: number; machineBusy: number }> {
-  const m0 = machineTicks();
-  const w0 = performance.now();
-  const c0 = pids.map((p) => readCpuSeconds(p) ?? 0);
-  const s0 = process.cpuUsage();
-  const result = await fn();
-  const wall = (performance.now() - w0) / 1000;
-  const s = process.cpuUsage(s0);
-  const m1 = machineTicks();
-  return {
-    machineBusy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * os.cpus().length,
-    result,
-    cpu: pids.map((p, i) => ((readCpuSeconds(p) ?? 0) - c0[i]!) / wall),
-    loadGenCpu: (s.user + s.system) / 1e6 / wall,
-  };
 }
 
 export async function benchInstances(opts: {
@@ -109,37 +63,10 @@ export async function benchInstances(opts: {
     });
     const apiKey = ws!.keys[0]!.key;
 
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-    for (const v of [
-      "DATABASE_URL",
-      "REDIS_URL",
-      "APP_URL",
-      "NEXTAUTH_URL",
-      "PORT",
-      "HOST",
-      "SWITCHYARD_CONFIG",
-    ])
-      delete baseEnv[v];
-
-    const fakePort = await freePort();
-    const fakeOrigin = `http://${HOST}:${fakePort}`;
-    const fake = startChild(
-      "fake upstream",
-      process.execPath,
-      ["--import", "tsx", "scripts/fake-upstream.ts", "--port", String(fakePort), "--host", HOST],
-      { env: baseEnv },
-    );
-    children.push(fake);
+    const baseEnv: NodeJS.ProcessEnv = { ...inheritedEnv(), NEXT_TELEMETRY_DISABLED: "1" };
     const configFile = path.join(tmp, "bench-config.json");
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        providers: [
-          { name: "fake", protocol: "openai", baseUrl: `${fakeOrigin}/v1`, apiKey: "sk-fake-bench" },
-        ],
-        models: [{ name: MODEL, deployments: [{ provider: "fake", upstreamModel: "gpt-fake" }] }],
-      }),
-    );
+    const { fake, origin: fakeOrigin } = await startFakeUpstream(baseEnv, configFile);
+    children.push(fake);
     await waitHealthy(`${fakeOrigin}/health`, fake, 30_000);
 
     const masterKey = randomBytes(32).toString("hex");
@@ -171,19 +98,8 @@ export async function benchInstances(opts: {
       log(`${name} ready on ${origin} (pid ${child.pid})`);
     }
 
-    const relay = (app: App, stream: boolean, content: string): Target => ({
-      origin: app.origin,
-      path: "/api/v1/chat/completions",
-      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-      body: Buffer.from(
-        JSON.stringify({
-          model: MODEL,
-          messages: [{ role: "user", content }],
-          ...(stream ? { stream: true } : {}),
-        }),
-      ),
-    });
-    const checkChat = (text: string) => text.includes(`You said: ${PROMPT}`);
+    const relay = (app: App, stream: boolean, content: string): Target =>
+      chatTarget(app.origin, "/api/v1/chat/completions", apiKey, MODEL, content, stream);
     let responses = 0;
     const counted = <R extends RunResult>(r: R) => {
       responses += r.responses;

@@ -1,8 +1,11 @@
-// Child processes for the bench (the app, the fake upstream, the CLI), free ports, CPU pinning and /proc readings.
-// Linux only for memory/CPU figures (/proc); everything binds 127.0.0.1.
+// Child processes for the bench and the soak (the app, the fake upstream, the CLI), free ports, CPU pinning,
+// /proc readings, and how the scripts run their main(). Linux only for memory/CPU figures (/proc); everything
+// binds 127.0.0.1.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import { request } from "undici";
 
 export const HOST = "127.0.0.1";
 
@@ -63,6 +66,49 @@ export function startChild(
 
 export function isRunning(c: Child): boolean {
   return c.proc.exitCode === null && c.proc.signalCode === null;
+}
+
+/**
+ * This process's environment less what each script sets for its children itself (database, Redis, URLs,
+ * listen address, config file, data dir), so nothing leaks in from the shell that runs it.
+ */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const v of [
+    "DATABASE_URL",
+    "REDIS_URL",
+    "APP_URL",
+    "NEXTAUTH_URL",
+    "PORT",
+    "HOST",
+    "SWITCHYARD_CONFIG",
+    "DATA_DIR",
+  ])
+    delete env[v];
+  return env;
+}
+
+/** Polls `url` until it answers 200; throws with the child's last lines if it exits or `timeoutMs` passes. */
+export async function waitHealthy(
+  url: string,
+  child: Child,
+  timeoutMs: number,
+  opts: { what?: string; everyMs?: number } = {},
+): Promise<void> {
+  const what = opts.what ?? child.name;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (!isRunning(child)) throw new Error(`${what} exited before it was ready:\n${child.tail()}`);
+    try {
+      const { statusCode, body } = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
+      await body.dump();
+      if (statusCode === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${what} not ready within ${timeoutMs} ms:\n${child.tail()}`);
+    await new Promise((r) => setTimeout(r, opts.everyMs ?? 200));
+  }
 }
 
 /** SIGTERM, wait up to `graceMs`, then SIGKILL. Resolves with the exit code (null if killed by a signal). */
@@ -150,6 +196,41 @@ export function readCpuSeconds(pid: number): number | null {
   }
 }
 
+/** The whole machine's busy and total CPU ticks so far (/proc/stat), to show what other work took. */
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
+/**
+ * Runs `fn` and measures, over the same wall time, each listed process's CPU (cores used), this process's (the
+ * load generator's) and the whole machine's.
+ */
+export async function withCpu<R>(
+  pids: number[],
+  fn: () => Promise<R>,
+): Promise<{ result: R; cpu: number[]; loadGenCpu: number; machineBusy: number }> {
+  const m0 = machineTicks();
+  const w0 = performance.now();
+  const c0 = pids.map((p) => readCpuSeconds(p) ?? 0);
+  const s0 = process.cpuUsage();
+  const result = await fn();
+  const wall = (performance.now() - w0) / 1000;
+  const s = process.cpuUsage(s0);
+  const m1 = machineTicks();
+  return {
+    machineBusy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * os.cpus().length,
+    result,
+    cpu: pids.map((p, i) => ((readCpuSeconds(p) ?? 0) - c0[i]!) / wall),
+    loadGenCpu: (s.user + s.system) / 1e6 / wall,
+  };
+}
+
 /** Samples a process's RSS every `everyMs` until stopped; reports the peak and median seen. */
 export function sampleRss(pid: number, everyMs = 50): { stop(): { peakKb: number; medianKb: number } } {
   const seen: number[] = [];
@@ -167,4 +248,55 @@ export function sampleRss(pid: number, everyMs = 50): { stop(): { peakKb: number
       return { peakKb: sorted[sorted.length - 1] ?? 0, medianKb: sorted[Math.floor(sorted.length / 2)] ?? 0 };
     },
   };
+}
+
+// ---------- running a script ----------
+
+/**
+ * Runs a script's main() and exits with its code, after stopping every child and then `cleanup`; the same on a
+ * watchdog timeout (exit 1), SIGINT or SIGTERM (exit 130), or a failure (exit 1, printed to stderr).
+ */
+export function runMain(
+  main: () => Promise<number>,
+  opts: {
+    /** Prefixes the messages ("bench"). */
+    name: string;
+    watchdogMs: number;
+    /** What the watchdog says before stopping, e.g. "still running after 10 minutes". */
+    overdue: string;
+    cleanup: () => Promise<void>;
+    /** Print a failure's stack, not only its message. */
+    stack?: boolean;
+  },
+): void {
+  let finishing = false;
+  const finish = async (code: number): Promise<never> => {
+    if (!finishing) {
+      finishing = true;
+      await stopAllChildren();
+      await opts.cleanup();
+    }
+    process.exit(code);
+  };
+  const watchdog = setTimeout(() => {
+    console.error(`${opts.name}: ${opts.overdue}; stopping`);
+    void finish(1);
+  }, opts.watchdogMs);
+  for (const s of ["SIGINT", "SIGTERM"] as const)
+    process.on(s, () => {
+      console.error(`${opts.name}: ${s}, stopping the child processes`);
+      void finish(130);
+    });
+  main().then(
+    (code) => {
+      clearTimeout(watchdog);
+      return finish(code);
+    },
+    (err: unknown) => {
+      clearTimeout(watchdog);
+      const text = err instanceof Error ? ((opts.stack ? err.stack : undefined) ?? err.message) : String(err);
+      console.error(`${opts.name} failed: ${text}`);
+      return finish(1);
+    },
+  );
 }
