@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Field, Input, Select } from "@/components/ui/field";
+import { InputField, SelectField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { callApi } from "@/components/ui/api";
 import { formatBps } from "@/lib/billing/price-format";
@@ -51,19 +51,18 @@ function BpsInput({ id, defaultValue, invalid }: { id: string; defaultValue?: nu
   const [text, setText] = useState(defaultValue === undefined ? "" : String(defaultValue));
   const n = /^\d+$/.test(text) ? Number(text) : null;
   return (
-    <Field id={id} label="Markup (basis points)" hint={n === null ? "1000 = 10%" : `= ${formatBps(n)}`}>
-      <Input
-        id={id}
-        name="bps"
-        inputMode="numeric"
-        autoComplete="off"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        aria-invalid={invalid || undefined}
-        aria-describedby={`${id}-hint`}
-        required
-      />
-    </Field>
+    <InputField
+      id={id}
+      label="Markup (basis points)"
+      hint={n === null ? "1000 = 10%" : `= ${formatBps(n)}`}
+      name="bps"
+      inputMode="numeric"
+      autoComplete="off"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      invalid={invalid}
+      required
+    />
   );
 }
 
@@ -147,15 +146,14 @@ function WorkspacesCard({ workspaces }: { workspaces: WorkspaceMarkup[] }) {
       <CardBody className="space-y-4">
         <form noValidate onSubmit={onSubmit} className="space-y-3" data-testid="workspace-markup-form">
           <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_16rem_auto] sm:items-start">
-            <Field id="workspace-slug" label="Workspace slug">
-              <Input
-                id="workspace-slug"
-                name="workspace"
-                autoComplete="off"
-                placeholder="acme-x1y2z3"
-                required
-              />
-            </Field>
+            <InputField
+              id="workspace-slug"
+              label="Workspace slug"
+              name="workspace"
+              autoComplete="off"
+              placeholder="acme-x1y2z3"
+              required
+            />
             <BpsInput key={round} id="workspace-bps" invalid={Boolean(error)} />
             <Button type="submit" disabled={pending} className="sm:mt-6">
               Set
@@ -221,23 +219,20 @@ function ModelsCard({ overrides, models }: { overrides: ModelOverride[]; models:
         ) : (
           <form noValidate onSubmit={onSubmit} className="space-y-3" data-testid="model-markup-form">
             <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_12rem_auto] lg:items-start">
-              <Field id="model-name" label="Model">
-                <Select id="model-name" name="model" defaultValue={models[0]}>
-                  {models.map((m) => (
-                    <option key={m} value={m}>
-                      {m}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-              <Field id="model-workspace" label="Workspace slug (optional)" hint="Blank: every workspace">
-                <Input
-                  id="model-workspace"
-                  name="workspace"
-                  autoComplete="off"
-                  aria-describedby="model-workspace-hint"
-                />
-              </Field>
+              <SelectField id="model-name" label="Model" name="model" defaultValue={models[0]}>
+                {models.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </SelectField>
+              <InputField
+                id="model-workspace"
+                label="Workspace slug (optional)"
+                hint="Blank: every workspace"
+                name="workspace"
+                autoComplete="off"
+              />
               <BpsInput key={round} id="model-bps" invalid={Boolean(error)} />
               <Button type="submit" disabled={pending} className="lg:mt-6">
                 Set
