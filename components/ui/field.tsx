@@ -69,45 +69,46 @@ interface LabelledProps {
   className?: string;
 }
 
-/** aria-invalid and aria-describedby (hint, error) for the control of a labelled field. */
-function controlAria({ id, hint, invalid, error }: LabelledProps) {
+/** The attributes that bind a control to its field: the id, aria-invalid, and aria-describedby (hint, error). */
+interface ControlBinding {
+  id: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+}
+
+/** A Field whose control (from `control`) gets the id and aria attributes that bind it to the label and hint. */
+function Labelled({
+  field: { id, label, hint, invalid, error, className },
+  control,
+}: {
+  field: LabelledProps;
+  control: (binding: ControlBinding) => ReactNode;
+}) {
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
-  return {
-    "aria-invalid": invalid || Boolean(error) || undefined,
-    "aria-describedby": describedBy || undefined,
-  };
+  return (
+    <Field id={id} label={label} hint={hint} error={error} className={className}>
+      {control({
+        id,
+        "aria-invalid": invalid || Boolean(error) || undefined,
+        "aria-describedby": describedBy || undefined,
+      })}
+    </Field>
+  );
+}
+
+/** Splits a labelled control's props into the field's and the control's own. */
+function splitField<P extends LabelledProps>({ id, label, hint, invalid, error, className, ...control }: P) {
+  return [{ id, label, hint, invalid, error, className }, control] as const;
 }
 
 /** A labelled text input: label, hint and error are bound to the input by the one `id`. */
-export function InputField({
-  id,
-  label,
-  hint,
-  invalid,
-  error,
-  className,
-  ...input
-}: LabelledProps & Omit<ComponentProps<"input">, "id" | "className">) {
-  return (
-    <Field id={id} label={label} hint={hint} error={error} className={className}>
-      <Input id={id} {...input} {...controlAria({ id, label, hint, invalid, error })} />
-    </Field>
-  );
+export function InputField(props: LabelledProps & Omit<ComponentProps<"input">, "id" | "className">) {
+  const [field, input] = splitField(props);
+  return <Labelled field={field} control={(binding) => <Input {...input} {...binding} />} />;
 }
 
 /** A labelled select (its options are the children): label, hint and error are bound to it by the one `id`. */
-export function SelectField({
-  id,
-  label,
-  hint,
-  invalid,
-  error,
-  className,
-  ...select
-}: LabelledProps & Omit<ComponentProps<"select">, "id" | "className">) {
-  return (
-    <Field id={id} label={label} hint={hint} error={error} className={className}>
-      <Select id={id} {...select} {...controlAria({ id, label, hint, invalid, error })} />
-    </Field>
-  );
+export function SelectField(props: LabelledProps & Omit<ComponentProps<"select">, "id" | "className">) {
+  const [field, select] = splitField(props);
+  return <Labelled field={field} control={(binding) => <Select {...select} {...binding} />} />;
 }
