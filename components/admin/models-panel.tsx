@@ -4,9 +4,8 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/dialog";
 import { InputField, SelectField } from "@/components/ui/field";
-import { FormActions } from "@/components/ui/form-actions";
 import { FormError } from "@/components/ui/form-error";
 import { useApiForm } from "./use-api-form";
 
@@ -178,41 +177,43 @@ function ModelDialog({ model, onClose }: { model?: ModelRow; onClose: () => void
     if (ok) onClose();
   }
   return (
-    <Dialog title={model ? `Edit ${model.name}` : "Add a model"} onClose={onClose}>
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <InputField
-            id="mdl-name"
-            label="Public name"
-            name="name"
-            defaultValue={model?.name}
-            required
-            invalid={form.invalid("name")}
-          />
-          <SelectField id="mdl-kind" label="Kind" name="kind" defaultValue={model?.kind ?? "chat"}>
-            <option>chat</option>
-            <option>embeddings</option>
-          </SelectField>
-        </div>
+    <FormDialog
+      title={model ? `Edit ${model.name}` : "Add a model"}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      error={form.error}
+      pending={form.pending}
+      submitLabel={model ? "Save" : "Add model"}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
         <InputField
-          id="mdl-aliases"
-          label="Aliases (comma-separated)"
-          name="aliases"
-          defaultValue={model?.aliases.join(", ")}
-          invalid={form.invalid("aliases")}
+          id="mdl-name"
+          label="Public name"
+          name="name"
+          defaultValue={model?.name}
+          required
+          invalid={form.invalid("name")}
         />
-        <InputField
-          id="mdl-desc"
-          label="Description (optional)"
-          name="description"
-          defaultValue={model?.description ?? ""}
-          maxLength={500}
-        />
-        <FormActions error={form.error} onCancel={onClose} pending={form.pending}>
-          {model ? "Save" : "Add model"}
-        </FormActions>
-      </form>
-    </Dialog>
+        <SelectField id="mdl-kind" label="Kind" name="kind" defaultValue={model?.kind ?? "chat"}>
+          <option>chat</option>
+          <option>embeddings</option>
+        </SelectField>
+      </div>
+      <InputField
+        id="mdl-aliases"
+        label="Aliases (comma-separated)"
+        name="aliases"
+        defaultValue={model?.aliases.join(", ")}
+        invalid={form.invalid("aliases")}
+      />
+      <InputField
+        id="mdl-desc"
+        label="Description (optional)"
+        name="description"
+        defaultValue={model?.description ?? ""}
+        maxLength={500}
+      />
+    </FormDialog>
   );
 }
 
@@ -248,71 +249,70 @@ function DeploymentDialog({
     if (ok) onClose();
   }
   return (
-    <Dialog
+    <FormDialog
       title={
         deployment
           ? `Edit ${deployment.provider} / ${deployment.upstreamModel}`
           : `Add a deployment of ${model.name}`
       }
       onClose={onClose}
+      onSubmit={onSubmit}
+      error={form.error}
+      pending={form.pending}
+      submitLabel={deployment ? "Save" : "Add deployment"}
     >
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
-        {deployment ? null : (
-          <div className="grid gap-4 sm:grid-cols-2">
-            <SelectField
-              id="dep-provider"
-              label="Provider"
-              name="providerId"
-              invalid={form.invalid("providerId")}
-            >
-              {providers.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </SelectField>
-            <InputField
-              id="dep-upstream"
-              label="Upstream model"
-              name="upstreamModel"
-              placeholder="gpt-4o-mini"
-              required
-              invalid={form.invalid("upstreamModel")}
-            />
-          </div>
-        )}
-        <InputField
-          id="dep-priority"
-          label="Priority"
-          hint="Lower is tried first."
-          name="priority"
-          type="number"
-          step={1}
-          defaultValue={deployment?.priority ?? 0}
-          invalid={form.invalid("priority")}
-        />
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium">Capabilities</legend>
-          <div className="flex flex-wrap gap-x-5 gap-y-2 text-sm">
-            {capabilities.map((c) => (
-              <label key={c} className="flex items-center gap-2">
-                <input
-                  type="checkbox"
-                  name={`cap-${c}`}
-                  defaultChecked={deployment?.capabilities.includes(c)}
-                />{" "}
-                {c}
-              </label>
+      {deployment ? null : (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField
+            id="dep-provider"
+            label="Provider"
+            name="providerId"
+            invalid={form.invalid("providerId")}
+          >
+            {providers.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
             ))}
-          </div>
-        </fieldset>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="enabled" defaultChecked={deployment?.enabled ?? true} /> Enabled
-        </label>
-        <FormActions error={form.error} onCancel={onClose} pending={form.pending}>
-          {deployment ? "Save" : "Add deployment"}
-        </FormActions>
-      </form>
-    </Dialog>
+          </SelectField>
+          <InputField
+            id="dep-upstream"
+            label="Upstream model"
+            name="upstreamModel"
+            placeholder="gpt-4o-mini"
+            required
+            invalid={form.invalid("upstreamModel")}
+          />
+        </div>
+      )}
+      <InputField
+        id="dep-priority"
+        label="Priority"
+        hint="Lower is tried first."
+        name="priority"
+        type="number"
+        step={1}
+        defaultValue={deployment?.priority ?? 0}
+        invalid={form.invalid("priority")}
+      />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Capabilities</legend>
+        <div className="flex flex-wrap gap-x-5 gap-y-2 text-sm">
+          {capabilities.map((c) => (
+            <label key={c} className="flex items-center gap-2">
+              <input
+                type="checkbox"
+                name={`cap-${c}`}
+                defaultChecked={deployment?.capabilities.includes(c)}
+              />{" "}
+              {c}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="enabled" defaultChecked={deployment?.enabled ?? true} /> Enabled
+      </label>
+    </FormDialog>
   );
 }

@@ -4,9 +4,8 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
+import { FormDialog } from "@/components/ui/dialog";
 import { InputField, SelectField } from "@/components/ui/field";
-import { FormActions } from "@/components/ui/form-actions";
 import { FormError } from "@/components/ui/form-error";
 import { useApiForm } from "./use-api-form";
 
@@ -210,86 +209,84 @@ function ProviderDialog({
     if (ok) onClose();
   }
   return (
-    <Dialog title={title} onClose={onClose}>
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <InputField
-            id="prv-name"
-            label="Name"
-            hint="Letters, digits and . _ : / -"
-            name="name"
-            defaultValue={provider?.name}
-            required
-            invalid={form.invalid("name")}
-          />
-          <SelectField
-            id="prv-protocol"
-            label="Protocol"
-            name="protocol"
-            defaultValue={provider?.protocol ?? "openai"}
-          >
-            {PROTOCOLS.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
-          </SelectField>
-          <SelectField
-            id="prv-vendor"
-            label="Vendor (OpenAI protocol)"
-            name="vendor"
-            defaultValue={provider?.vendor ?? ""}
-          >
-            <option value="">none</option>
-            {vendors.map((v) => (
-              <option key={v}>{v}</option>
-            ))}
-          </SelectField>
-          <InputField
-            id="prv-region"
-            label="Region (optional)"
-            name="region"
-            defaultValue={provider?.region ?? ""}
-            placeholder="eu-west"
-          />
-        </div>
+    <FormDialog
+      title={title}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      error={form.error}
+      pending={form.pending}
+      submitLabel={provider ? "Save" : "Add provider"}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
         <InputField
-          id="prv-base"
-          label="Base URL"
-          hint="OpenAI protocol: including /v1. Anthropic and Gemini: the host."
-          name="baseUrl"
-          type="url"
-          defaultValue={provider?.baseUrl}
-          placeholder="https://api.openai.com/v1"
+          id="prv-name"
+          label="Name"
+          hint="Letters, digits and . _ : / -"
+          name="name"
+          defaultValue={provider?.name}
           required
-          invalid={form.invalid("baseUrl")}
+          invalid={form.invalid("name")}
         />
-        {provider ? null : (
-          <InputField
-            id="prv-key"
-            label="API key (optional)"
-            hint="Stored encrypted. It cannot be shown again."
-            name="apiKey"
-            type="password"
-            autoComplete="off"
-          />
-        )}
-        <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
-          <label className="flex items-center gap-2">
-            <input type="checkbox" name="enabled" defaultChecked={provider?.enabled ?? true} /> Enabled
-          </label>
-          <label className="flex items-center gap-2">
-            <input
-              type="checkbox"
-              name="noDataRetention"
-              defaultChecked={provider?.noDataRetention ?? false}
-            />{" "}
-            No data retention
-          </label>
-        </div>
-        <FormActions error={form.error} onCancel={onClose} pending={form.pending}>
-          {provider ? "Save" : "Add provider"}
-        </FormActions>
-      </form>
-    </Dialog>
+        <SelectField
+          id="prv-protocol"
+          label="Protocol"
+          name="protocol"
+          defaultValue={provider?.protocol ?? "openai"}
+        >
+          {PROTOCOLS.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </SelectField>
+        <SelectField
+          id="prv-vendor"
+          label="Vendor (OpenAI protocol)"
+          name="vendor"
+          defaultValue={provider?.vendor ?? ""}
+        >
+          <option value="">none</option>
+          {vendors.map((v) => (
+            <option key={v}>{v}</option>
+          ))}
+        </SelectField>
+        <InputField
+          id="prv-region"
+          label="Region (optional)"
+          name="region"
+          defaultValue={provider?.region ?? ""}
+          placeholder="eu-west"
+        />
+      </div>
+      <InputField
+        id="prv-base"
+        label="Base URL"
+        hint="OpenAI protocol: including /v1. Anthropic and Gemini: the host."
+        name="baseUrl"
+        type="url"
+        defaultValue={provider?.baseUrl}
+        placeholder="https://api.openai.com/v1"
+        required
+        invalid={form.invalid("baseUrl")}
+      />
+      {provider ? null : (
+        <InputField
+          id="prv-key"
+          label="API key (optional)"
+          hint="Stored encrypted. It cannot be shown again."
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+        />
+      )}
+      <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="enabled" defaultChecked={provider?.enabled ?? true} /> Enabled
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="noDataRetention" defaultChecked={provider?.noDataRetention ?? false} />{" "}
+          No data retention
+        </label>
+      </div>
+    </FormDialog>
   );
 }
 
@@ -301,24 +298,23 @@ function RotateKeyDialog({ provider, onClose }: { provider: ProviderRow; onClose
     if (await form.send("PUT", `/api/admin/providers/${provider.id}/key`, { apiKey })) onClose();
   }
   return (
-    <Dialog
+    <FormDialog
       title={`Rotate the key of ${provider.name}`}
       description="The new key replaces the stored one at once; the relay uses it for the next request. Leave it empty to remove the key."
       onClose={onClose}
+      onSubmit={onSubmit}
+      error={form.error}
+      pending={form.pending}
+      submitLabel="Save key"
     >
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
-        <InputField
-          id="rot-key"
-          label="New API key"
-          name="apiKey"
-          type="password"
-          autoComplete="off"
-          invalid={form.invalid("apiKey")}
-        />
-        <FormActions error={form.error} onCancel={onClose} pending={form.pending}>
-          Save key
-        </FormActions>
-      </form>
-    </Dialog>
+      <InputField
+        id="rot-key"
+        label="New API key"
+        name="apiKey"
+        type="password"
+        autoComplete="off"
+        invalid={form.invalid("apiKey")}
+      />
+    </FormDialog>
   );
 }
