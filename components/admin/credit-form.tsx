@@ -1,9 +1,9 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { Field, Input, Select } from "@/components/ui/field";
-import { FormError } from "@/components/ui/form-error";
+import { SubmitButton } from "@/components/ui/button";
+import { InputField, SelectField } from "@/components/ui/field";
+import { FormError, FormSuccess } from "@/components/ui/form-error";
 import { useApiForm } from "./use-api-form";
 
 /** One id per form load: a double submit of the same form posts one entry (the ledger's reference is unique). */
@@ -37,42 +37,33 @@ export function CreditForm({ tenantId }: { tenantId: string }) {
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-[10rem_12rem_minmax(0,1fr)]">
-        <Field id="credit-amount" label="Amount (USD)" hint="Negative to take credit away.">
-          <Input
-            id="credit-amount"
-            name="amountUsd"
-            inputMode="decimal"
-            placeholder="25.00"
-            required
-            aria-invalid={form.invalid("amountUsd")}
-          />
-        </Field>
-        <Field id="credit-kind" label="Kind">
-          <Select id="credit-kind" name="kind" defaultValue="adjustment">
-            <option value="adjustment">Adjustment</option>
-            <option value="grant">Promotional grant</option>
-          </Select>
-        </Field>
-        <Field id="credit-note" label="Note (required)">
-          <Input
-            id="credit-note"
-            name="note"
-            maxLength={300}
-            placeholder="Why: ticket, promotion…"
-            required
-            aria-invalid={form.invalid("note")}
-          />
-        </Field>
+        <InputField
+          id="credit-amount"
+          label="Amount (USD)"
+          hint="Negative to take credit away."
+          name="amountUsd"
+          inputMode="decimal"
+          placeholder="25.00"
+          required
+          invalid={form.invalid("amountUsd")}
+        />
+        <SelectField id="credit-kind" label="Kind" name="kind" defaultValue="adjustment">
+          <option value="adjustment">Adjustment</option>
+          <option value="grant">Promotional grant</option>
+        </SelectField>
+        <InputField
+          id="credit-note"
+          label="Note (required)"
+          name="note"
+          maxLength={300}
+          placeholder="Why: ticket, promotion…"
+          required
+          invalid={form.invalid("note")}
+        />
       </div>
       <FormError message={form.error} />
-      {done ? (
-        <p role="status" className="rounded-md bg-success-soft px-3 py-2 text-sm text-success">
-          {done}
-        </p>
-      ) : null}
-      <Button type="submit" disabled={form.pending}>
-        Post entry
-      </Button>
+      <FormSuccess message={done} />
+      <SubmitButton pending={form.pending}>Post entry</SubmitButton>
     </form>
   );
 }

@@ -1,11 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Field, Input, Select } from "@/components/ui/field";
+import { InputField, SelectField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { callApi } from "@/components/ui/api";
 import { formatBps } from "@/lib/billing/price-format";
@@ -47,23 +47,43 @@ function useMarkupChange() {
   return { pending, send };
 }
 
+/**
+ * A form that sets one markup from its fields (`toChange`), then empties itself on success; `round` is the key for
+ * its bps field, so the field's hint resets with the form.
+ */
+function useSetMarkupForm(toChange: (data: FormData) => Change | Record<string, unknown>) {
+  const { pending, send } = useMarkupChange();
+  const [error, setError] = useState<string>();
+  const [round, setRound] = useState(0);
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const err = await send(toChange(new FormData(form)));
+    setError(err);
+    if (!err) {
+      form.reset();
+      setRound((r) => r + 1);
+    }
+  }
+  return { pending, error, round, onSubmit };
+}
+
 function BpsInput({ id, defaultValue, invalid }: { id: string; defaultValue?: number; invalid: boolean }) {
   const [text, setText] = useState(defaultValue === undefined ? "" : String(defaultValue));
   const n = /^\d+$/.test(text) ? Number(text) : null;
   return (
-    <Field id={id} label="Markup (basis points)" hint={n === null ? "1000 = 10%" : `= ${formatBps(n)}`}>
-      <Input
-        id={id}
-        name="bps"
-        inputMode="numeric"
-        autoComplete="off"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        aria-invalid={invalid || undefined}
-        aria-describedby={`${id}-hint`}
-        required
-      />
-    </Field>
+    <InputField
+      id={id}
+      label="Markup (basis points)"
+      hint={n === null ? "1000 = 10%" : `= ${formatBps(n)}`}
+      name="bps"
+      inputMode="numeric"
+      autoComplete="off"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      invalid={invalid}
+      required
+    />
   );
 }
 
@@ -119,25 +139,37 @@ function RemoveButton({ label, change }: { label: string; change: Change }) {
   );
 }
 
+/** One markup in a list: what it applies to (children), its rate, and Remove. */
+function MarkupRow({
+  bps,
+  removeLabel,
+  change,
+  children,
+}: {
+  bps: number;
+  removeLabel: string;
+  change: Change;
+  children: ReactNode;
+}) {
+  return (
+    <li className="flex items-center justify-between gap-3 px-3 py-2 text-sm">
+      <span className="min-w-0">{children}</span>
+      <span className="flex items-center gap-3">
+        <span className="whitespace-nowrap">
+          <Badge tone="accent">{`${bps} bps · ${formatBps(bps)}`}</Badge>
+        </span>
+        <RemoveButton label={removeLabel} change={change} />
+      </span>
+    </li>
+  );
+}
+
 function WorkspacesCard({ workspaces }: { workspaces: WorkspaceMarkup[] }) {
-  const { pending, send } = useMarkupChange();
-  const [error, setError] = useState<string>();
-  const [round, setRound] = useState(0);
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const data = new FormData(form);
-    const err = await send({
-      scope: "workspace",
-      workspace: String(data.get("workspace") ?? ""),
-      bps: bpsValue(String(data.get("bps") ?? "")),
-    });
-    setError(err);
-    if (!err) {
-      form.reset();
-      setRound((r) => r + 1); // a fresh bps field: its hint resets with the form
-    }
-  }
+  const { pending, error, round, onSubmit } = useSetMarkupForm((data) => ({
+    scope: "workspace",
+    workspace: String(data.get("workspace") ?? ""),
+    bps: bpsValue(String(data.get("bps") ?? "")),
+  }));
   return (
     <Card>
       <CardHeader
@@ -147,15 +179,14 @@ function WorkspacesCard({ workspaces }: { workspaces: WorkspaceMarkup[] }) {
       <CardBody className="space-y-4">
         <form noValidate onSubmit={onSubmit} className="space-y-3" data-testid="workspace-markup-form">
           <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_16rem_auto] sm:items-start">
-            <Field id="workspace-slug" label="Workspace slug">
-              <Input
-                id="workspace-slug"
-                name="workspace"
-                autoComplete="off"
-                placeholder="acme-x1y2z3"
-                required
-              />
-            </Field>
+            <InputField
+              id="workspace-slug"
+              label="Workspace slug"
+              name="workspace"
+              autoComplete="off"
+              placeholder="acme-x1y2z3"
+              required
+            />
             <BpsInput key={round} id="workspace-bps" invalid={Boolean(error)} />
             <Button type="submit" disabled={pending} className="sm:mt-6">
               Set
@@ -168,21 +199,15 @@ function WorkspacesCard({ workspaces }: { workspaces: WorkspaceMarkup[] }) {
         ) : (
           <ul className="divide-y divide-line rounded-md border border-line" data-testid="workspace-markups">
             {workspaces.map((w) => (
-              <li key={w.slug} className="flex items-center justify-between gap-3 px-3 py-2 text-sm">
-                <span className="min-w-0">
-                  <span className="font-medium">{w.name}</span>{" "}
-                  <code className="text-xs text-muted">{w.slug}</code>
-                </span>
-                <span className="flex items-center gap-3">
-                  <span className="whitespace-nowrap">
-                    <Badge tone="accent">{`${w.bps} bps · ${formatBps(w.bps)}`}</Badge>
-                  </span>
-                  <RemoveButton
-                    label={`Remove the markup of ${w.slug}`}
-                    change={{ scope: "workspace", workspace: w.slug, bps: null }}
-                  />
-                </span>
-              </li>
+              <MarkupRow
+                key={w.slug}
+                bps={w.bps}
+                removeLabel={`Remove the markup of ${w.slug}`}
+                change={{ scope: "workspace", workspace: w.slug, bps: null }}
+              >
+                <span className="font-medium">{w.name}</span>{" "}
+                <code className="text-xs text-muted">{w.slug}</code>
+              </MarkupRow>
             ))}
           </ul>
         )}
@@ -192,26 +217,15 @@ function WorkspacesCard({ workspaces }: { workspaces: WorkspaceMarkup[] }) {
 }
 
 function ModelsCard({ overrides, models }: { overrides: ModelOverride[]; models: string[] }) {
-  const { pending, send } = useMarkupChange();
-  const [error, setError] = useState<string>();
-  const [round, setRound] = useState(0);
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const data = new FormData(form);
+  const { pending, error, round, onSubmit } = useSetMarkupForm((data) => {
     const workspace = String(data.get("workspace") ?? "").trim();
-    const err = await send({
+    return {
       scope: "model",
       model: String(data.get("model") ?? ""),
       ...(workspace ? { workspace } : {}),
       bps: bpsValue(String(data.get("bps") ?? "")),
-    });
-    setError(err);
-    if (!err) {
-      form.reset();
-      setRound((r) => r + 1); // a fresh bps field: its hint resets with the form
-    }
-  }
+    };
+  });
   return (
     <Card>
       <CardHeader title="Per-model markups" description="For one model, platform-wide or in one workspace." />
@@ -221,23 +235,20 @@ function ModelsCard({ overrides, models }: { overrides: ModelOverride[]; models:
         ) : (
           <form noValidate onSubmit={onSubmit} className="space-y-3" data-testid="model-markup-form">
             <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_12rem_auto] lg:items-start">
-              <Field id="model-name" label="Model">
-                <Select id="model-name" name="model" defaultValue={models[0]}>
-                  {models.map((m) => (
-                    <option key={m} value={m}>
-                      {m}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-              <Field id="model-workspace" label="Workspace slug (optional)" hint="Blank: every workspace">
-                <Input
-                  id="model-workspace"
-                  name="workspace"
-                  autoComplete="off"
-                  aria-describedby="model-workspace-hint"
-                />
-              </Field>
+              <SelectField id="model-name" label="Model" name="model" defaultValue={models[0]}>
+                {models.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </SelectField>
+              <InputField
+                id="model-workspace"
+                label="Workspace slug (optional)"
+                hint="Blank: every workspace"
+                name="workspace"
+                autoComplete="off"
+              />
               <BpsInput key={round} id="model-bps" invalid={Boolean(error)} />
               <Button type="submit" disabled={pending} className="lg:mt-6">
                 Set
@@ -251,28 +262,22 @@ function ModelsCard({ overrides, models }: { overrides: ModelOverride[]; models:
         ) : (
           <ul className="divide-y divide-line rounded-md border border-line" data-testid="model-markups">
             {overrides.map((o) => (
-              <li key={o.id} className="flex items-center justify-between gap-3 px-3 py-2 text-sm">
-                <span className="min-w-0">
-                  <span className="font-medium">{o.model}</span>{" "}
-                  <span className="text-xs text-muted">
-                    {o.workspace ? `in ${o.workspace}` : "platform-wide"}
-                  </span>
+              <MarkupRow
+                key={o.id}
+                bps={o.bps}
+                removeLabel={`Remove the markup of ${o.model}${o.workspace ? ` in ${o.workspace}` : ""}`}
+                change={{
+                  scope: "model",
+                  model: o.model,
+                  ...(o.workspace ? { workspace: o.workspace } : {}),
+                  bps: null,
+                }}
+              >
+                <span className="font-medium">{o.model}</span>{" "}
+                <span className="text-xs text-muted">
+                  {o.workspace ? `in ${o.workspace}` : "platform-wide"}
                 </span>
-                <span className="flex items-center gap-3">
-                  <span className="whitespace-nowrap">
-                    <Badge tone="accent">{`${o.bps} bps · ${formatBps(o.bps)}`}</Badge>
-                  </span>
-                  <RemoveButton
-                    label={`Remove the markup of ${o.model}${o.workspace ? ` in ${o.workspace}` : ""}`}
-                    change={{
-                      scope: "model",
-                      model: o.model,
-                      ...(o.workspace ? { workspace: o.workspace } : {}),
-                      bps: null,
-                    }}
-                  />
-                </span>
-              </li>
+              </MarkupRow>
             ))}
           </ul>
         )}

@@ -4,8 +4,8 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
-import { Field, Input, Select } from "@/components/ui/field";
+import { FormDialog } from "@/components/ui/dialog";
+import { InputField, SelectField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { useApiForm } from "./use-api-form";
 
@@ -177,47 +177,43 @@ function ModelDialog({ model, onClose }: { model?: ModelRow; onClose: () => void
     if (ok) onClose();
   }
   return (
-    <Dialog title={model ? `Edit ${model.name}` : "Add a model"} onClose={onClose}>
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field id="mdl-name" label="Public name">
-            <Input
-              id="mdl-name"
-              name="name"
-              defaultValue={model?.name}
-              required
-              aria-invalid={form.invalid("name")}
-            />
-          </Field>
-          <Field id="mdl-kind" label="Kind">
-            <Select id="mdl-kind" name="kind" defaultValue={model?.kind ?? "chat"}>
-              <option>chat</option>
-              <option>embeddings</option>
-            </Select>
-          </Field>
-        </div>
-        <Field id="mdl-aliases" label="Aliases (comma-separated)">
-          <Input
-            id="mdl-aliases"
-            name="aliases"
-            defaultValue={model?.aliases.join(", ")}
-            aria-invalid={form.invalid("aliases")}
-          />
-        </Field>
-        <Field id="mdl-desc" label="Description (optional)">
-          <Input id="mdl-desc" name="description" defaultValue={model?.description ?? ""} maxLength={500} />
-        </Field>
-        <FormError message={form.error} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={form.pending}>
-            {model ? "Save" : "Add model"}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={model ? `Edit ${model.name}` : "Add a model"}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      error={form.error}
+      pending={form.pending}
+      submitLabel={model ? "Save" : "Add model"}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
+        <InputField
+          id="mdl-name"
+          label="Public name"
+          name="name"
+          defaultValue={model?.name}
+          required
+          invalid={form.invalid("name")}
+        />
+        <SelectField id="mdl-kind" label="Kind" name="kind" defaultValue={model?.kind ?? "chat"}>
+          <option>chat</option>
+          <option>embeddings</option>
+        </SelectField>
+      </div>
+      <InputField
+        id="mdl-aliases"
+        label="Aliases (comma-separated)"
+        name="aliases"
+        defaultValue={model?.aliases.join(", ")}
+        invalid={form.invalid("aliases")}
+      />
+      <InputField
+        id="mdl-desc"
+        label="Description (optional)"
+        name="description"
+        defaultValue={model?.description ?? ""}
+        maxLength={500}
+      />
+    </FormDialog>
   );
 }
 
@@ -253,75 +249,70 @@ function DeploymentDialog({
     if (ok) onClose();
   }
   return (
-    <Dialog
+    <FormDialog
       title={
         deployment
           ? `Edit ${deployment.provider} / ${deployment.upstreamModel}`
           : `Add a deployment of ${model.name}`
       }
       onClose={onClose}
+      onSubmit={onSubmit}
+      error={form.error}
+      pending={form.pending}
+      submitLabel={deployment ? "Save" : "Add deployment"}
     >
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
-        {deployment ? null : (
-          <div className="grid gap-4 sm:grid-cols-2">
-            <Field id="dep-provider" label="Provider">
-              <Select id="dep-provider" name="providerId" aria-invalid={form.invalid("providerId")}>
-                {providers.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field id="dep-upstream" label="Upstream model">
-              <Input
-                id="dep-upstream"
-                name="upstreamModel"
-                placeholder="gpt-4o-mini"
-                required
-                aria-invalid={form.invalid("upstreamModel")}
-              />
-            </Field>
-          </div>
-        )}
-        <Field id="dep-priority" label="Priority" hint="Lower is tried first.">
-          <Input
-            id="dep-priority"
-            name="priority"
-            type="number"
-            step={1}
-            defaultValue={deployment?.priority ?? 0}
-            aria-invalid={form.invalid("priority")}
-          />
-        </Field>
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium">Capabilities</legend>
-          <div className="flex flex-wrap gap-x-5 gap-y-2 text-sm">
-            {capabilities.map((c) => (
-              <label key={c} className="flex items-center gap-2">
-                <input
-                  type="checkbox"
-                  name={`cap-${c}`}
-                  defaultChecked={deployment?.capabilities.includes(c)}
-                />{" "}
-                {c}
-              </label>
+      {deployment ? null : (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField
+            id="dep-provider"
+            label="Provider"
+            name="providerId"
+            invalid={form.invalid("providerId")}
+          >
+            {providers.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
             ))}
-          </div>
-        </fieldset>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="enabled" defaultChecked={deployment?.enabled ?? true} /> Enabled
-        </label>
-        <FormError message={form.error} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={form.pending}>
-            {deployment ? "Save" : "Add deployment"}
-          </Button>
+          </SelectField>
+          <InputField
+            id="dep-upstream"
+            label="Upstream model"
+            name="upstreamModel"
+            placeholder="gpt-4o-mini"
+            required
+            invalid={form.invalid("upstreamModel")}
+          />
         </div>
-      </form>
-    </Dialog>
+      )}
+      <InputField
+        id="dep-priority"
+        label="Priority"
+        hint="Lower is tried first."
+        name="priority"
+        type="number"
+        step={1}
+        defaultValue={deployment?.priority ?? 0}
+        invalid={form.invalid("priority")}
+      />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Capabilities</legend>
+        <div className="flex flex-wrap gap-x-5 gap-y-2 text-sm">
+          {capabilities.map((c) => (
+            <label key={c} className="flex items-center gap-2">
+              <input
+                type="checkbox"
+                name={`cap-${c}`}
+                defaultChecked={deployment?.capabilities.includes(c)}
+              />{" "}
+              {c}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="enabled" defaultChecked={deployment?.enabled ?? true} /> Enabled
+      </label>
+    </FormDialog>
   );
 }

@@ -5,8 +5,8 @@ import { useId, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Field, Input } from "@/components/ui/field";
-import { FormError } from "@/components/ui/form-error";
+import { Input, InputField } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { callApi } from "@/components/ui/api";
 
 export interface VersionView {
@@ -84,42 +84,37 @@ function EditForm({ item, onDone }: { item: PriceBookItem; onDone: () => void })
       <p className="text-xs text-muted">New version, USD per million tokens.</p>
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
         {FIELDS.map((f) => (
-          <Field key={f.name} id={`${base}-${f.name}`} label={f.label} hint={f.hint}>
-            <Input
-              id={`${base}-${f.name}`}
-              name={f.name}
-              inputMode="decimal"
-              autoComplete="off"
-              defaultValue={item.current?.[f.name] ?? ""}
-              aria-invalid={invalid(f.name)}
-              aria-describedby={`${base}-${f.name}-hint`}
-            />
-          </Field>
+          <InputField
+            key={f.name}
+            id={`${base}-${f.name}`}
+            label={f.label}
+            hint={f.hint}
+            name={f.name}
+            inputMode="decimal"
+            autoComplete="off"
+            defaultValue={item.current?.[f.name] ?? ""}
+            invalid={invalid(f.name)}
+          />
         ))}
-        <Field
+        <InputField
           id={`${base}-effectiveFrom`}
           label="Effective from"
           hint="Blank: now"
           className="col-span-2 lg:col-span-1"
-        >
-          <Input
-            id={`${base}-effectiveFrom`}
-            name="effectiveFrom"
-            type="datetime-local"
-            aria-invalid={invalid("effectiveFrom")}
-            aria-describedby={`${base}-effectiveFrom-hint`}
-          />
-        </Field>
+          name="effectiveFrom"
+          type="datetime-local"
+          invalid={invalid("effectiveFrom")}
+        />
       </div>
-      <FormError message={error?.message} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" size="sm" disabled={pending}>
-          {pending ? "Saving…" : "Save version"}
-        </Button>
-      </div>
+      <FormActions
+        error={error?.message}
+        onCancel={onDone}
+        pending={pending}
+        pendingLabel="Saving…"
+        size="sm"
+      >
+        Save version
+      </FormActions>
     </form>
   );
 }

@@ -4,8 +4,8 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
-import { Field, Input, Select } from "@/components/ui/field";
+import { FormDialog } from "@/components/ui/dialog";
+import { InputField, SelectField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { useApiForm } from "./use-api-form";
 
@@ -209,86 +209,84 @@ function ProviderDialog({
     if (ok) onClose();
   }
   return (
-    <Dialog title={title} onClose={onClose}>
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field id="prv-name" label="Name" hint="Letters, digits and . _ : / -">
-            <Input
-              id="prv-name"
-              name="name"
-              defaultValue={provider?.name}
-              required
-              aria-invalid={form.invalid("name")}
-            />
-          </Field>
-          <Field id="prv-protocol" label="Protocol">
-            <Select id="prv-protocol" name="protocol" defaultValue={provider?.protocol ?? "openai"}>
-              {PROTOCOLS.map((p) => (
-                <option key={p}>{p}</option>
-              ))}
-            </Select>
-          </Field>
-          <Field id="prv-vendor" label="Vendor (OpenAI protocol)">
-            <Select id="prv-vendor" name="vendor" defaultValue={provider?.vendor ?? ""}>
-              <option value="">none</option>
-              {vendors.map((v) => (
-                <option key={v}>{v}</option>
-              ))}
-            </Select>
-          </Field>
-          <Field id="prv-region" label="Region (optional)">
-            <Input
-              id="prv-region"
-              name="region"
-              defaultValue={provider?.region ?? ""}
-              placeholder="eu-west"
-            />
-          </Field>
-        </div>
-        <Field
-          id="prv-base"
-          label="Base URL"
-          hint="OpenAI protocol: including /v1. Anthropic and Gemini: the host."
+    <FormDialog
+      title={title}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      error={form.error}
+      pending={form.pending}
+      submitLabel={provider ? "Save" : "Add provider"}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
+        <InputField
+          id="prv-name"
+          label="Name"
+          hint="Letters, digits and . _ : / -"
+          name="name"
+          defaultValue={provider?.name}
+          required
+          invalid={form.invalid("name")}
+        />
+        <SelectField
+          id="prv-protocol"
+          label="Protocol"
+          name="protocol"
+          defaultValue={provider?.protocol ?? "openai"}
         >
-          <Input
-            id="prv-base"
-            name="baseUrl"
-            type="url"
-            defaultValue={provider?.baseUrl}
-            placeholder="https://api.openai.com/v1"
-            required
-            aria-invalid={form.invalid("baseUrl")}
-          />
-        </Field>
-        {provider ? null : (
-          <Field id="prv-key" label="API key (optional)" hint="Stored encrypted. It cannot be shown again.">
-            <Input id="prv-key" name="apiKey" type="password" autoComplete="off" />
-          </Field>
-        )}
-        <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
-          <label className="flex items-center gap-2">
-            <input type="checkbox" name="enabled" defaultChecked={provider?.enabled ?? true} /> Enabled
-          </label>
-          <label className="flex items-center gap-2">
-            <input
-              type="checkbox"
-              name="noDataRetention"
-              defaultChecked={provider?.noDataRetention ?? false}
-            />{" "}
-            No data retention
-          </label>
-        </div>
-        <FormError message={form.error} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={form.pending}>
-            {provider ? "Save" : "Add provider"}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+          {PROTOCOLS.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </SelectField>
+        <SelectField
+          id="prv-vendor"
+          label="Vendor (OpenAI protocol)"
+          name="vendor"
+          defaultValue={provider?.vendor ?? ""}
+        >
+          <option value="">none</option>
+          {vendors.map((v) => (
+            <option key={v}>{v}</option>
+          ))}
+        </SelectField>
+        <InputField
+          id="prv-region"
+          label="Region (optional)"
+          name="region"
+          defaultValue={provider?.region ?? ""}
+          placeholder="eu-west"
+        />
+      </div>
+      <InputField
+        id="prv-base"
+        label="Base URL"
+        hint="OpenAI protocol: including /v1. Anthropic and Gemini: the host."
+        name="baseUrl"
+        type="url"
+        defaultValue={provider?.baseUrl}
+        placeholder="https://api.openai.com/v1"
+        required
+        invalid={form.invalid("baseUrl")}
+      />
+      {provider ? null : (
+        <InputField
+          id="prv-key"
+          label="API key (optional)"
+          hint="Stored encrypted. It cannot be shown again."
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+        />
+      )}
+      <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="enabled" defaultChecked={provider?.enabled ?? true} /> Enabled
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="noDataRetention" defaultChecked={provider?.noDataRetention ?? false} />{" "}
+          No data retention
+        </label>
+      </div>
+    </FormDialog>
   );
 }
 
@@ -300,31 +298,23 @@ function RotateKeyDialog({ provider, onClose }: { provider: ProviderRow; onClose
     if (await form.send("PUT", `/api/admin/providers/${provider.id}/key`, { apiKey })) onClose();
   }
   return (
-    <Dialog
+    <FormDialog
       title={`Rotate the key of ${provider.name}`}
       description="The new key replaces the stored one at once; the relay uses it for the next request. Leave it empty to remove the key."
       onClose={onClose}
+      onSubmit={onSubmit}
+      error={form.error}
+      pending={form.pending}
+      submitLabel="Save key"
     >
-      <form noValidate onSubmit={onSubmit} className="space-y-4">
-        <Field id="rot-key" label="New API key">
-          <Input
-            id="rot-key"
-            name="apiKey"
-            type="password"
-            autoComplete="off"
-            aria-invalid={form.invalid("apiKey")}
-          />
-        </Field>
-        <FormError message={form.error} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={form.pending}>
-            Save key
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+      <InputField
+        id="rot-key"
+        label="New API key"
+        name="apiKey"
+        type="password"
+        autoComplete="off"
+        invalid={form.invalid("apiKey")}
+      />
+    </FormDialog>
   );
 }

@@ -1,12 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { Field, Input } from "@/components/ui/field";
+import { InputField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
-import { callApi } from "@/components/ui/api";
 import { checkUsdInput } from "./amount";
+import { SaveRow, useSaveSettings } from "./save-settings";
 
 export function AutoTopUpForm({
   slug,
@@ -21,31 +19,21 @@ export function AutoTopUpForm({
   maxUsd: number;
   hasCard: boolean;
 }) {
-  const router = useRouter();
   const [enabled, setEnabled] = useState(initial.enabled);
-  const [error, setError] = useState<string>();
-  const [saved, setSaved] = useState(false);
-  const [pending, setPending] = useState(false);
+  const form = useSaveSettings(`/api/workspaces/${slug}/billing/auto-top-up`);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
     const threshold = checkUsdInput(String(data.get("threshold") ?? ""));
     const amount = checkUsdInput(String(data.get("amount") ?? ""), { minUsd, maxUsd });
-    if (enabled && !threshold.ok) return setError(`Threshold: ${threshold.message}`);
-    if (enabled && !amount.ok) return setError(`Amount: ${amount.message}`);
-    setPending(true);
-    setError(undefined);
-    setSaved(false);
-    const res = await callApi("PUT", `/api/workspaces/${slug}/billing/auto-top-up`, {
+    if (enabled && !threshold.ok) return form.fail(`Threshold: ${threshold.message}`);
+    if (enabled && !amount.ok) return form.fail(`Amount: ${amount.message}`);
+    await form.save({
       enabled,
       thresholdUsd: threshold.ok ? threshold.usd : "0",
       amountUsd: amount.ok ? amount.usd : "0",
     });
-    setPending(false);
-    if (!res.ok) return setError(res.message);
-    setSaved(true);
-    router.refresh();
   }
 
   return (
@@ -57,7 +45,7 @@ export function AutoTopUpForm({
           checked={enabled}
           onChange={(e) => {
             setEnabled(e.target.checked);
-            setSaved(false);
+            form.setSaved(false);
           }}
         />
         Top up automatically when the balance runs low
@@ -68,29 +56,26 @@ export function AutoTopUpForm({
         </p>
       ) : null}
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="auto-threshold" label="When the balance falls below (USD)">
-          <Input
-            id="auto-threshold"
-            name="threshold"
-            inputMode="decimal"
-            defaultValue={initial.thresholdUsd}
-          />
-        </Field>
-        <Field
+        <InputField
+          id="auto-threshold"
+          label="When the balance falls below (USD)"
+          name="threshold"
+          inputMode="decimal"
+          defaultValue={initial.thresholdUsd}
+        />
+        <InputField
           id="auto-amount"
           label="Add this much (USD)"
           hint={`Between $${minUsd} and $${maxUsd.toLocaleString("en-US")}.`}
-        >
-          <Input id="auto-amount" name="amount" inputMode="decimal" defaultValue={initial.amountUsd} />
-        </Field>
+          name="amount"
+          inputMode="decimal"
+          defaultValue={initial.amountUsd}
+        />
       </div>
-      <div className="flex items-center gap-3">
-        <Button type="submit" variant="secondary" disabled={pending}>
-          Save auto top-up
-        </Button>
-        {saved ? <span className="text-sm text-success">Saved.</span> : null}
-      </div>
-      <FormError message={error} />
+      <SaveRow pending={form.pending} saved={form.saved}>
+        Save auto top-up
+      </SaveRow>
+      <FormError message={form.error} />
     </form>
   );
 }

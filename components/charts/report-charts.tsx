@@ -52,20 +52,25 @@ function Frame({ label, children }: { label: string; children: React.ReactElemen
   );
 }
 
-export function StackedBarChart({
+interface ChartProps<Row> {
+  label: string;
+  data: Row[];
+  series: ChartSeries[];
+  format: ValueFormat;
+}
+
+/** The grid, axes, tooltip and legend both charts draw, then one Bar (stacked) or Line per series. */
+function SeriesChart({
+  kind,
   label,
   data,
   series,
   format,
-}: {
-  label: string;
-  data: Array<Record<string, number | string>>;
-  series: ChartSeries[];
-  format: ValueFormat;
-}) {
+}: ChartProps<Record<string, number | string | null>> & { kind: "bar" | "line" }) {
+  const Chart = kind === "bar" ? BarChart : LineChart;
   return (
     <Frame label={label}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+      <Chart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeOpacity={0.15} stroke="currentColor" vertical={false} />
         <XAxis
           dataKey="bucket"
@@ -84,76 +89,44 @@ export function StackedBarChart({
         />
         <Tooltip
           contentStyle={TOOLTIP_STYLE}
-          cursor={{ fill: "currentColor", fillOpacity: 0.06 }}
+          {...(kind === "bar" ? { cursor: { fill: "currentColor", fillOpacity: 0.06 } } : {})}
           labelFormatter={(l) => formatBucket(String(l))}
           formatter={(v, name) => [formatValue(v, format), name]}
         />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        {series.map((s, i) => (
-          <Bar
-            key={s.key}
-            dataKey={s.key}
-            name={s.label}
-            stackId="a"
-            fill={s.color ?? seriesColor(i, s.label)}
-            isAnimationActive={false}
-          />
-        ))}
-      </BarChart>
+        {series.map((s, i) =>
+          kind === "bar" ? (
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.label}
+              stackId="a"
+              fill={s.color ?? seriesColor(i, s.label)}
+              isAnimationActive={false}
+            />
+          ) : (
+            <Line
+              key={s.key}
+              dataKey={s.key}
+              name={s.label}
+              type="monotone"
+              stroke={s.color ?? seriesColor(i, s.label)}
+              strokeWidth={2}
+              dot={false}
+              connectNulls
+              isAnimationActive={false}
+            />
+          ),
+        )}
+      </Chart>
     </Frame>
   );
 }
 
-export function LineSeriesChart({
-  label,
-  data,
-  series,
-  format,
-}: {
-  label: string;
-  data: Array<Record<string, number | string | null>>;
-  series: ChartSeries[];
-  format: ValueFormat;
-}) {
-  return (
-    <Frame label={label}>
-      <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-        <CartesianGrid strokeOpacity={0.15} stroke="currentColor" vertical={false} />
-        <XAxis
-          dataKey="bucket"
-          tickFormatter={formatBucket}
-          tick={AXIS}
-          stroke="currentColor"
-          strokeOpacity={0.3}
-          minTickGap={16}
-        />
-        <YAxis
-          tickFormatter={(v) => formatValue(v, format)}
-          tick={AXIS}
-          stroke="currentColor"
-          strokeOpacity={0.3}
-          width={56}
-        />
-        <Tooltip
-          contentStyle={TOOLTIP_STYLE}
-          labelFormatter={(l) => formatBucket(String(l))}
-          formatter={(v, name) => [formatValue(v, format), name]}
-        />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        {series.map((s, i) => (
-          <Line
-            key={s.key}
-            dataKey={s.key}
-            name={s.label}
-            type="monotone"
-            stroke={s.color ?? seriesColor(i, s.label)}
-            strokeWidth={2}
-            dot={false}
-            connectNulls
-            isAnimationActive={false}
-          />
-        ))}
-      </LineChart>
-    </Frame>
-  );
+export function StackedBarChart(props: ChartProps<Record<string, number | string>>) {
+  return <SeriesChart kind="bar" {...props} />;
+}
+
+export function LineSeriesChart(props: ChartProps<Record<string, number | string | null>>) {
+  return <SeriesChart kind="line" {...props} />;
 }

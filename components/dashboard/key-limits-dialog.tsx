@@ -4,9 +4,9 @@
 // the server's (lib/tenancy/limits.ts); this form only turns what was typed into the request body and shows the
 // server's message beside the form, naming the field.
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Field, Input, Select } from "@/components/ui/field";
+import { Field, Input, InputField, SelectField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { callApi } from "@/components/ui/api";
 import { endOfDay, localDay } from "./end-of-day";
@@ -81,48 +81,44 @@ export function KeyLimitsDialog({
     <Dialog title={`Limits of “${k.name}”`} description="Changes apply to new requests within seconds." onClose={onClose}>
       <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={`Limits of ${k.name}`}>
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field id="key-rpm" label={LABELS.rpm} hint="Blank: no limit.">
-            <Input
-              id="key-rpm"
-              name="rpm"
-              inputMode="numeric"
-              defaultValue={k.rpmLimit ?? ""}
-              aria-invalid={invalid("rpm")}
-              aria-describedby="key-rpm-hint"
-            />
-          </Field>
-          <Field id="key-tpm" label={LABELS.tpm} hint="Blank: no limit.">
-            <Input
-              id="key-tpm"
-              name="tpm"
-              inputMode="numeric"
-              defaultValue={k.tpmLimit ?? ""}
-              aria-invalid={invalid("tpm")}
-              aria-describedby="key-tpm-hint"
-            />
-          </Field>
-          <Field id="key-spend" label={`${LABELS.spendLimit} (USD)`} hint="Like 12.50. Blank or “none”: no limit.">
-            <Input
-              id="key-spend"
-              name="spendLimit"
-              inputMode="decimal"
-              placeholder="none"
-              defaultValue={k.spendLimit ?? ""}
-              aria-invalid={invalid("spendLimit")}
-              aria-describedby="key-spend-hint"
-            />
-          </Field>
-          <Field id="key-spend-period" label={LABELS.spendLimitPeriod}>
-            <Select
-              id="key-spend-period"
-              name="spendLimitPeriod"
-              defaultValue={k.spendLimitPeriod}
-              aria-invalid={invalid("spendLimitPeriod")}
-            >
-              <option value="monthly">Per calendar month (UTC)</option>
-              <option value="total">Over the key’s whole life</option>
-            </Select>
-          </Field>
+          <InputField
+            id="key-rpm"
+            label={LABELS.rpm}
+            hint="Blank: no limit."
+            name="rpm"
+            inputMode="numeric"
+            defaultValue={k.rpmLimit ?? ""}
+            invalid={invalid("rpm")}
+          />
+          <InputField
+            id="key-tpm"
+            label={LABELS.tpm}
+            hint="Blank: no limit."
+            name="tpm"
+            inputMode="numeric"
+            defaultValue={k.tpmLimit ?? ""}
+            invalid={invalid("tpm")}
+          />
+          <InputField
+            id="key-spend"
+            label={`${LABELS.spendLimit} (USD)`}
+            hint="Like 12.50. Blank or “none”: no limit."
+            name="spendLimit"
+            inputMode="decimal"
+            placeholder="none"
+            defaultValue={k.spendLimit ?? ""}
+            invalid={invalid("spendLimit")}
+          />
+          <SelectField
+            id="key-spend-period"
+            label={LABELS.spendLimitPeriod}
+            name="spendLimitPeriod"
+            defaultValue={k.spendLimitPeriod}
+            invalid={invalid("spendLimitPeriod")}
+          >
+            <option value="monthly">Per calendar month (UTC)</option>
+            <option value="total">Over the key’s whole life</option>
+          </SelectField>
         </div>
 
         <fieldset className="space-y-1.5" aria-describedby="key-models-hint" aria-invalid={invalid("allowedModels")}>
@@ -176,9 +172,9 @@ export function KeyLimitsDialog({
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save limits"}
-          </Button>
+          <SubmitButton pending={pending} pendingLabel="Saving…">
+            Save limits
+          </SubmitButton>
         </div>
       </form>
     </Dialog>

@@ -8,6 +8,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { FormError } from "@/components/ui/form-error";
 import { callApi } from "@/components/ui/api";
 import { endOfDay } from "./end-of-day";
@@ -197,15 +198,15 @@ export function KeysPanel({
           description="Requests using this key will be refused immediately. This cannot be undone."
           onClose={() => setRevoking(null)}
         >
-          <FormError message={revokeError} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setRevoking(null)}>
-              Cancel
-            </Button>
-            <Button variant="danger" onClick={onRevoke} disabled={revokePending}>
-              Revoke
-            </Button>
-          </div>
+          <FormActions
+            error={revokeError}
+            onCancel={() => setRevoking(null)}
+            pending={revokePending}
+            onConfirm={onRevoke}
+            variant="danger"
+          >
+            Revoke
+          </FormActions>
         </Dialog>
       ) : null}
     </div>

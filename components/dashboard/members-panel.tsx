@@ -9,6 +9,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { FormError } from "@/components/ui/form-error";
 import { callApi } from "@/components/ui/api";
 
@@ -298,15 +299,15 @@ export function MembersPanel({
           }
           onClose={() => setRemoving(null)}
         >
-          <FormError message={removeError} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setRemoving(null)}>
-              Cancel
-            </Button>
-            <Button variant="danger" onClick={onRemove} disabled={removePending}>
-              {removing.isMe ? "Leave" : "Remove"}
-            </Button>
-          </div>
+          <FormActions
+            error={removeError}
+            onCancel={() => setRemoving(null)}
+            pending={removePending}
+            onConfirm={onRemove}
+            variant="danger"
+          >
+            {removing.isMe ? "Leave" : "Remove"}
+          </FormActions>
         </Dialog>
       ) : null}
     </div>

@@ -1,9 +1,9 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Field, Input, Select } from "@/components/ui/field";
+import { FieldError, InputField, SelectField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { callApi } from "@/components/ui/api";
 import type { WorkspaceSettings } from "@/lib/tenancy/settings";
@@ -47,14 +47,6 @@ export function WorkspaceSettingsForm({
   }
 
   const errorAt = (param: string) => (error?.param === param ? error.message : undefined);
-  const fieldError = (param: string) =>
-    errorAt(param) ? (
-      <p id={`settings-${param}-error`} className="text-xs text-danger" data-testid="field-error">
-        {errorAt(param)}
-      </p>
-    ) : null;
-  const invalid = (param: string) =>
-    errorAt(param) ? { "aria-invalid": true as const, "aria-describedby": `settings-${param}-error` } : {};
 
   return (
     <Card>
@@ -65,45 +57,35 @@ export function WorkspaceSettingsForm({
       <CardBody>
         <form noValidate onSubmit={onSubmit} className="space-y-4">
           <fieldset disabled={!canEdit || saving} className="grid gap-4 sm:grid-cols-2">
-            <Field
+            <SelectField
               id="settings-timeZone"
               label="Time zone"
               hint="Daily and monthly reports are bucketed in this zone."
+              error={errorAt("timeZone")}
+              value={draft.timeZone}
+              onChange={(e) => change({ timeZone: e.target.value })}
             >
-              <Select
-                id="settings-timeZone"
-                value={draft.timeZone}
-                onChange={(e) => change({ timeZone: e.target.value })}
-                {...invalid("timeZone")}
-              >
-                {timeZones.map((tz) => (
-                  <option key={tz} value={tz}>
-                    {tz}
-                  </option>
-                ))}
-              </Select>
-              {fieldError("timeZone")}
-            </Field>
-            <Field
+              {timeZones.map((tz) => (
+                <option key={tz} value={tz}>
+                  {tz}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
               id="settings-region"
               label="Region constraint"
               hint="Requests only go to deployments in this region."
+              error={errorAt("region")}
+              value={draft.region ?? ""}
+              onChange={(e) => change({ region: e.target.value || null })}
             >
-              <Select
-                id="settings-region"
-                value={draft.region ?? ""}
-                onChange={(e) => change({ region: e.target.value || null })}
-                {...invalid("region")}
-              >
-                <option value="">Any region</option>
-                {regionOptions.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </Select>
-              {fieldError("region")}
-            </Field>
+              <option value="">Any region</option>
+              {regionOptions.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </SelectField>
             <div className="space-y-1.5 sm:col-span-2">
               <label className="flex items-start gap-2 text-sm">
                 <input
@@ -119,7 +101,7 @@ export function WorkspaceSettingsForm({
                   </span>
                 </span>
               </label>
-              {fieldError("zeroDataRetention")}
+              <FieldError id="settings-zeroDataRetention" message={errorAt("zeroDataRetention")} />
             </div>
             <div className="space-y-1.5">
               <label className="flex items-start gap-2 text-sm">
@@ -129,7 +111,8 @@ export function WorkspaceSettingsForm({
                   checked={draft.storeBodies}
                   disabled={draft.zeroDataRetention}
                   onChange={(e) => change({ storeBodies: e.target.checked })}
-                  {...invalid("storeBodies")}
+                  aria-invalid={errorAt("storeBodies") ? true : undefined}
+                  aria-describedby={errorAt("storeBodies") ? "settings-storeBodies-error" : undefined}
                 />
                 <span>
                   <span className="font-medium">Store request and response bodies</span>
@@ -140,23 +123,22 @@ export function WorkspaceSettingsForm({
                   </span>
                 </span>
               </label>
-              {fieldError("storeBodies")}
+              <FieldError id="settings-storeBodies" message={errorAt("storeBodies")} />
             </div>
-            <Field id="settings-bodyRetentionDays" label="Keep bodies for (days)" hint="1 to 90 days.">
-              <Input
-                id="settings-bodyRetentionDays"
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={90}
-                value={Number.isNaN(draft.bodyRetentionDays) ? "" : String(draft.bodyRetentionDays)}
-                onChange={(e) =>
-                  change({ bodyRetentionDays: e.target.value === "" ? Number.NaN : Number(e.target.value) })
-                }
-                {...invalid("bodyRetentionDays")}
-              />
-              {fieldError("bodyRetentionDays")}
-            </Field>
+            <InputField
+              id="settings-bodyRetentionDays"
+              label="Keep bodies for (days)"
+              hint="1 to 90 days."
+              error={errorAt("bodyRetentionDays")}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={90}
+              value={Number.isNaN(draft.bodyRetentionDays) ? "" : String(draft.bodyRetentionDays)}
+              onChange={(e) =>
+                change({ bodyRetentionDays: e.target.value === "" ? Number.NaN : Number(e.target.value) })
+              }
+            />
           </fieldset>
           {error &&
           !["timeZone", "region", "storeBodies", "bodyRetentionDays", "zeroDataRetention"].includes(
@@ -166,9 +148,7 @@ export function WorkspaceSettingsForm({
           ) : null}
           {canEdit ? (
             <div className="flex items-center gap-3">
-              <Button type="submit" disabled={saving}>
-                Save settings
-              </Button>
+              <SubmitButton pending={saving}>Save settings</SubmitButton>
               {saved ? (
                 <p className="text-sm text-success" role="status">
                   Saved.

@@ -1,6 +1,7 @@
 // The report range as links (24 h, 7 d, 30 d) and a small GET form for custom days: no client JavaScript, and the
 // choice lives in the URL. Other search parameters (group-by, filters) are carried along.
 import Link from "next/link";
+import type { ComponentProps } from "react";
 import { cn } from "@/components/ui/cn";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
@@ -48,26 +49,8 @@ export function RangePicker({
           v ? <input key={k} type="hidden" name={k} value={v} /> : null,
         )}
         <input type="hidden" name="range" value="custom" />
-        <label className="text-xs text-muted">
-          From
-          <input
-            type="date"
-            name="from"
-            defaultValue={range.firstDay}
-            required
-            className={cn(inputClass, "h-8 w-36")}
-          />
-        </label>
-        <label className="text-xs text-muted">
-          To
-          <input
-            type="date"
-            name="to"
-            defaultValue={range.lastDay}
-            required
-            className={cn(inputClass, "h-8 w-36")}
-          />
-        </label>
+        <DayInput label="From" name="from" defaultValue={range.firstDay} required />
+        <DayInput label="To" name="to" defaultValue={range.lastDay} required />
         <button type="submit" className={buttonClass(range.key === "custom" ? "primary" : "secondary", "sm")}>
           Apply
         </button>
@@ -77,5 +60,25 @@ export function RangePicker({
         in {range.timeZone}
       </p>
     </div>
+  );
+}
+
+/** A day (<input type="date">) inside its label, sized for a filter bar. */
+export function DayInput({ label, className, ...input }: { label: string } & ComponentProps<"input">) {
+  return (
+    <label className="text-xs text-muted">
+      {label}
+      <input type="date" className={cn(inputClass, "h-8 w-36", className)} {...input} />
+    </label>
+  );
+}
+
+/** Why a report shows the last 7 days instead of the range the URL asked for (see withRangeFallback). */
+export function RangeFallbackNote({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="text-sm text-danger" data-testid="form-error">
+      {message} Showing the last 7 days.
+    </p>
   );
 }

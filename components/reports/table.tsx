@@ -10,47 +10,27 @@ export function TableScroll({ label, children }: { label: string; children: Reac
   );
 }
 
-export function Th({
-  children,
-  numeric,
-  className,
-}: {
+/** What a header and a body cell share: the rule below, the padding, and the wider padding at the row's ends. */
+const CELL =
+  "border-b border-line px-3 py-2 whitespace-nowrap first:pl-4 last:pr-4 sm:first:pl-5 sm:last:pr-5";
+
+interface CellProps {
   children: ReactNode;
   numeric?: boolean;
   className?: string;
-}) {
+}
+
+export function Th({ children, numeric, className }: CellProps) {
   return (
     <th
       scope="col"
-      className={cn(
-        "border-b border-line px-3 py-2 text-xs font-medium whitespace-nowrap text-muted first:pl-4 last:pr-4 sm:first:pl-5 sm:last:pr-5",
-        numeric ? "text-right" : "text-left",
-        className,
-      )}
+      className={cn(CELL, "text-xs font-medium text-muted", numeric ? "text-right" : "text-left", className)}
     >
       {children}
     </th>
   );
 }
 
-export function Td({
-  children,
-  numeric,
-  className,
-}: {
-  children: ReactNode;
-  numeric?: boolean;
-  className?: string;
-}) {
-  return (
-    <td
-      className={cn(
-        "border-b border-line px-3 py-2 whitespace-nowrap first:pl-4 last:pr-4 sm:first:pl-5 sm:last:pr-5",
-        numeric && "text-right tabular-nums",
-        className,
-      )}
-    >
-      {children}
-    </td>
-  );
+export function Td({ children, numeric, className }: CellProps) {
+  return <td className={cn(CELL, numeric && "text-right tabular-nums", className)}>{children}</td>;
 }

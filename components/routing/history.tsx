@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/form-error";
+import { FormActions } from "@/components/ui/form-actions";
 import { formatDateTime } from "@/components/ui/format";
 import { diffLines, diffStats, prettyJson } from "@/lib/routing/diff";
 import type { PolicyVersionView } from "./types";
@@ -90,15 +90,15 @@ export function History({
           description="Its document is saved as a new version and applied on every instance within seconds."
           onClose={() => setConfirming(null)}
         >
-          <FormError message={error} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setConfirming(null)}>
-              Cancel
-            </Button>
-            <Button variant="danger" disabled={pending} onClick={rollback}>
-              Roll back
-            </Button>
-          </div>
+          <FormActions
+            error={error}
+            onCancel={() => setConfirming(null)}
+            pending={pending}
+            onConfirm={rollback}
+            variant="danger"
+          >
+            Roll back
+          </FormActions>
         </Dialog>
       ) : null}
     </Card>

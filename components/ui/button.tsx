@@ -1,11 +1,11 @@
 import Link from "next/link";
-import type { ComponentProps } from "react";
+import type { ComponentProps, ReactNode } from "react";
 import { cn } from "./cn";
 
-type Variant = "primary" | "secondary" | "danger" | "danger-outline" | "ghost";
+export type ButtonVariant = "primary" | "secondary" | "danger" | "danger-outline" | "ghost";
 type Size = "sm" | "md";
 
-const VARIANTS: Record<Variant, string> = {
+const VARIANTS: Record<ButtonVariant, string> = {
   primary: "bg-accent text-accent-fg hover:bg-accent-hover",
   secondary: "border border-line bg-surface text-fg hover:bg-subtle",
   danger: "bg-danger text-white hover:opacity-90 dark:text-bg",
@@ -18,7 +18,7 @@ const SIZES: Record<Size, string> = {
   md: "h-10 px-4 text-sm",
 };
 
-export function buttonClass(variant: Variant = "primary", size: Size = "md", extra?: string): string {
+export function buttonClass(variant: ButtonVariant = "primary", size: Size = "md", extra?: string): string {
   return cn(
     "inline-flex shrink-0 items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap transition-colors",
     "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent",
@@ -35,7 +35,7 @@ export function Button({
   className,
   type = "button",
   ...props
-}: ComponentProps<"button"> & { variant?: Variant; size?: Size }) {
+}: ComponentProps<"button"> & { variant?: ButtonVariant; size?: Size }) {
   return <button type={type} className={buttonClass(variant, size, className)} {...props} />;
 }
 
@@ -44,6 +44,23 @@ export function ButtonLink({
   size,
   className,
   ...props
-}: ComponentProps<typeof Link> & { variant?: Variant; size?: Size }) {
+}: ComponentProps<typeof Link> & { variant?: ButtonVariant; size?: Size }) {
   return <Link className={buttonClass(variant, size, className)} {...props} />;
+}
+
+/** A form's submit button: disabled while the form is sending, and saying so when given a `pendingLabel`. */
+export function SubmitButton({
+  pending,
+  pendingLabel,
+  children,
+  ...props
+}: Omit<ComponentProps<typeof Button>, "type" | "disabled"> & {
+  pending: boolean;
+  pendingLabel?: ReactNode;
+}) {
+  return (
+    <Button type="submit" disabled={pending} {...props}>
+      {pending && pendingLabel ? pendingLabel : children}
+    </Button>
+  );
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type FormEvent, type ReactNode } from "react";
+import { FormActions } from "./form-actions";
 
 /**
  * A modal dialog on the native <dialog> element (focus trapping, Escape and the backdrop come for free).
@@ -52,5 +53,37 @@ export function Dialog({
         {children}
       </div>
     </dialog>
+  );
+}
+
+/** A Dialog holding one form: the fields (children), then its error, Cancel and the submit button. */
+export function FormDialog({
+  title,
+  description,
+  onClose,
+  onSubmit,
+  error,
+  pending,
+  submitLabel,
+  children,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  onClose: () => void;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
+  error?: string | null;
+  pending: boolean;
+  submitLabel: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog title={title} description={description} onClose={onClose}>
+      <form noValidate onSubmit={onSubmit} className="space-y-4">
+        {children}
+        <FormActions error={error} onCancel={onClose} pending={pending}>
+          {submitLabel}
+        </FormActions>
+      </form>
+    </Dialog>
   );
 }

@@ -16,3 +16,13 @@ export function FormError({ message, className }: { message?: string | null; cla
     </p>
   );
 }
+
+/** A form's success message ("Saved."), boxed like FormError; role="status" so it is announced politely. */
+export function FormSuccess({ message, className }: { message?: string | null; className?: string }) {
+  if (!message) return null;
+  return (
+    <p role="status" className={cn("rounded-md bg-success-soft px-3 py-2 text-sm text-success", className)}>
+      {message}
+    </p>
+  );
+}

@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { reloadCatalog } from "./catalog-reload";
 import { defineAction, defineQuery, type OperatorCtx } from "./operator";
+import { isUniqueViolation } from "./unique-violation";
 
 const Name = z
   .string()
@@ -34,10 +35,6 @@ export const DeploymentInput = z.object({
   capabilities: z.array(z.enum(CAPABILITIES)).default([]),
   enabled: z.boolean().default(true),
 });
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
-}
 
 /** A name or alias clients send must mean one model: refuses one another model already uses. */
 async function assertNamesFree(op: OperatorCtx, names: string[], exceptId: string | null) {

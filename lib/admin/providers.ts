@@ -12,6 +12,7 @@ import { newId } from "@/lib/ids";
 import { getSecrets } from "@/lib/secrets";
 import { reloadCatalog } from "./catalog-reload";
 import { defineAction, defineQuery, type OperatorCtx } from "./operator";
+import { isUniqueViolation } from "./unique-violation";
 
 const Name = z
   .string()
@@ -87,8 +88,28 @@ function toPublic<T extends Row>(row: T) {
   };
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
+/** The columns the add and the edit form both write. */
+function providerColumns(p: z.output<typeof ProviderInput>) {
+  return {
+    name: p.name,
+    protocol: p.protocol,
+    vendor: p.vendor,
+    baseUrl: p.baseUrl,
+    region: p.region,
+    noDataRetention: p.noDataRetention,
+    enabled: p.enabled,
+  };
+}
+
+/** Runs a write of a provider named `name`; a name another provider has is a conflict on the name field. */
+async function withUniqueName<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err))
+      throw new AppError("conflict", `A provider named ${name} exists.`, { param: "name" });
+    throw err;
+  }
 }
 
 async function findProvider(op: OperatorCtx, id: string) {
@@ -112,28 +133,17 @@ export const getProvider = defineQuery("providers.get", async (op, id: string) =
 
 export const createProvider = defineAction("provider.create", async (op, input: unknown) => {
   const p = NewProviderInput.parse(input);
-  let row;
-  try {
-    row = await op.db.provider.create({
+  const row = await withUniqueName(p.name, () =>
+    op.db.provider.create({
       data: {
         id: newId("prv"),
-        name: p.name,
-        protocol: p.protocol,
-        vendor: p.vendor,
-        baseUrl: p.baseUrl,
-        region: p.region,
-        noDataRetention: p.noDataRetention,
-        enabled: p.enabled,
+        ...providerColumns(p),
         headers: p.headers ?? undefined,
         apiKeyEncrypted: seal(p.apiKey),
       },
       select: PUBLIC,
-    });
-  } catch (err) {
-    if (isUniqueViolation(err))
-      throw new AppError("conflict", `A provider named ${p.name} exists.`, { param: "name" });
-    throw err;
-  }
+    }),
+  );
   await reloadCatalog();
   const { apiKey: _key, headers: _headers, ...details } = p;
   const pub = toPublic(row);
@@ -151,27 +161,16 @@ export const createProvider = defineAction("provider.create", async (op, input: 
 export const updateProvider = defineAction("provider.update", async (op, id: string, input: unknown) => {
   const before = await findProvider(op, id);
   const p = ProviderInput.parse(input);
-  let row;
-  try {
-    row = await op.db.provider.update({
+  const row = await withUniqueName(p.name, () =>
+    op.db.provider.update({
       where: { id },
       data: {
-        name: p.name,
-        protocol: p.protocol,
-        vendor: p.vendor,
-        baseUrl: p.baseUrl,
-        region: p.region,
-        noDataRetention: p.noDataRetention,
-        enabled: p.enabled,
+        ...providerColumns(p),
         ...(p.headers !== undefined && { headers: p.headers ?? undefined }),
       },
       select: PUBLIC,
-    });
-  } catch (err) {
-    if (isUniqueViolation(err))
-      throw new AppError("conflict", `A provider named ${p.name} exists.`, { param: "name" });
-    throw err;
-  }
+    }),
+  );
   await reloadCatalog();
   // Header values may carry credentials: the audit names changed fields, and headers only by name.
   const shown = (r: typeof row) => ({ ...toPublic(r) }) as Record<string, unknown>;

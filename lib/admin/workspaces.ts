@@ -25,6 +25,16 @@ export interface WorkspaceOverview {
   lastActivityAt: Date | null;
 }
 
+/** The columns the list and one workspace's page both show. */
+const SUMMARY = {
+  id: true,
+  slug: true,
+  name: true,
+  createdAt: true,
+  balanceMicros: true,
+  reservedMicros: true,
+} as const;
+
 const latest = (a: Date | null | undefined, b: Date | null | undefined) =>
   a && b ? (a > b ? a : b) : (a ?? b ?? null);
 
@@ -47,15 +57,7 @@ export const listWorkspaceOverview = defineQuery(
         : undefined,
       orderBy: { createdAt: "desc" },
       take: Math.min(opts.take ?? 100, 500),
-      select: {
-        id: true,
-        slug: true,
-        name: true,
-        createdAt: true,
-        balanceMicros: true,
-        reservedMicros: true,
-        _count: { select: { memberships: true } },
-      },
+      select: { ...SUMMARY, _count: { select: { memberships: true } } },
     });
     const ids = tenants.map((t) => t.id);
     const [spend, traffic, keys] = await Promise.all([
@@ -94,12 +96,7 @@ export const getWorkspaceDetail = defineQuery(
     const tenant = await op.db.tenant.findFirst({
       where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] },
       select: {
-        id: true,
-        slug: true,
-        name: true,
-        createdAt: true,
-        balanceMicros: true,
-        reservedMicros: true,
+        ...SUMMARY,
         markupBps: true,
         monthlyBudgetMicros: true,
         memberships: {

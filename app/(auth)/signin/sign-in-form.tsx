@@ -2,8 +2,8 @@
 
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { Field, Input } from "@/components/ui/field";
+import { Button, SubmitButton } from "@/components/ui/button";
+import { InputField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import type { OAuthProviderInfo } from "@/lib/auth/options";
 
@@ -73,24 +73,28 @@ export function SignInForm({
       ) : null}
 
       <form noValidate onSubmit={onSubmit} className="space-y-4">
-        <Field id="signin-email" label="Email">
-          <Input
-            id="signin-email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            defaultValue={initialEmail}
-            required
-            autoFocus={!initialEmail}
-          />
-        </Field>
-        <Field id="signin-password" label="Password">
-          <Input id="signin-password" name="password" type="password" autoComplete="current-password" required />
-        </Field>
+        <InputField
+          id="signin-email"
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={initialEmail}
+          required
+          autoFocus={!initialEmail}
+        />
+        <InputField
+          id="signin-password"
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
         <FormError message={error} />
-        <Button type="submit" className="w-full" disabled={pending}>
-          {pending ? "Signing in…" : "Sign in"}
-        </Button>
+        <SubmitButton className="w-full" pending={pending} pendingLabel="Signing in…">
+          Sign in
+        </SubmitButton>
       </form>
     </div>
   );

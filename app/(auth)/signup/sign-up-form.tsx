@@ -3,8 +3,8 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { Field, Input } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/button";
+import { InputField } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { callApi } from "@/components/ui/api";
 
@@ -47,45 +47,47 @@ export function SignUpForm({ returnTo, initialEmail }: { returnTo: string | null
 
   return (
     <form noValidate onSubmit={onSubmit} className="mt-6 space-y-4">
-      <Field id="signup-name" label="Name">
-        <Input id="signup-name" name="name" autoComplete="name" maxLength={100} aria-invalid={invalid("name")} />
-      </Field>
-      <Field id="signup-email" label="Email">
-        <Input
-          id="signup-email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          defaultValue={initialEmail}
-          required
-          aria-invalid={invalid("email")}
-        />
-      </Field>
-      <Field id="signup-password" label="Password" hint="At least 10 characters; mix letters, digits or symbols.">
-        <Input
-          id="signup-password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          aria-describedby="signup-password-hint"
-          aria-invalid={invalid("password")}
-        />
-      </Field>
-      <Field id="signup-workspace" label="Workspace name" hint="Optional. You can rename it later.">
-        <Input
-          id="signup-workspace"
-          name="workspaceName"
-          maxLength={80}
-          placeholder="Acme AI"
-          aria-describedby="signup-workspace-hint"
-          aria-invalid={invalid("workspaceName")}
-        />
-      </Field>
+      <InputField
+        id="signup-name"
+        label="Name"
+        name="name"
+        autoComplete="name"
+        maxLength={100}
+        invalid={invalid("name")}
+      />
+      <InputField
+        id="signup-email"
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        defaultValue={initialEmail}
+        required
+        invalid={invalid("email")}
+      />
+      <InputField
+        id="signup-password"
+        label="Password"
+        hint="At least 10 characters; mix letters, digits or symbols."
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        invalid={invalid("password")}
+      />
+      <InputField
+        id="signup-workspace"
+        label="Workspace name"
+        hint="Optional. You can rename it later."
+        name="workspaceName"
+        maxLength={80}
+        placeholder="Acme AI"
+        invalid={invalid("workspaceName")}
+      />
       <FormError message={error?.message} />
-      <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Creating account…" : "Create account"}
-      </Button>
+      <SubmitButton className="w-full" pending={pending} pendingLabel="Creating account…">
+        Create account
+      </SubmitButton>
     </form>
   );
 }

@@ -7,6 +7,8 @@ import { requireSessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getTenantCtx } from "@/lib/tenancy/context";
+import type { RangeInput } from "@/lib/reports/range";
+import { reportingZone } from "@/lib/reports/zone";
 
 export const loadWorkspace = cache(async (slug: string) => {
   const user = await requireSessionUser(`/w/${slug}`);
@@ -18,3 +20,27 @@ export const loadWorkspace = cache(async (slug: string) => {
     throw err;
   }
 });
+
+/** The time zone the workspace's report pages show days and times in. */
+export async function loadReportingZone(tenantId: string): Promise<string> {
+  const db = await getDb();
+  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
+  return reportingZone(tenant.timeZone);
+}
+
+/**
+ * Runs a report for the range the URL asks for. A range the report refuses (invalid_request) falls back to the
+ * last 7 days, and `rangeError` says why, for RangeFallbackNote.
+ */
+export async function withRangeFallback<T>(
+  range: RangeInput,
+  run: (range: RangeInput) => Promise<T>,
+): Promise<{ result: T; range: RangeInput; rangeError: string | null }> {
+  try {
+    return { result: await run(range), range, rangeError: null };
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== "invalid_request") throw err;
+    const fallback: RangeInput = { range: "7d" };
+    return { result: await run(fallback), range: fallback, rangeError: err.message };
+  }
+}

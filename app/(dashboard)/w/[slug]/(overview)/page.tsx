@@ -4,10 +4,9 @@
 import Link from "next/link";
 import { env } from "@/lib/env";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { hasRole } from "@/lib/tenancy/context";
 import { listApiKeys } from "@/lib/tenancy/api-keys";
-import { overview as loadOverview, type Overview } from "@/lib/reports/overview";
+import { overview as loadOverview } from "@/lib/reports/overview";
 import { requestLog } from "@/lib/reports/requests";
 import { parseRange, type SearchParams } from "@/lib/reports/params";
 import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui/card";
@@ -16,7 +15,7 @@ import { cn } from "@/components/ui/cn";
 import { LineSeriesChart, StackedBarChart } from "@/components/charts/report-charts";
 import { FirstRequest } from "@/components/reports/first-request";
 import { Kpi } from "@/components/reports/kpi";
-import { RangePicker } from "@/components/reports/range-picker";
+import { RangeFallbackNote, RangePicker } from "@/components/reports/range-picker";
 import { RequestTable } from "@/components/reports/request-table";
 import {
   formatCompact,
@@ -25,7 +24,7 @@ import {
   formatMs,
   formatPercent,
 } from "@/components/reports/format";
-import { loadWorkspace } from "../workspace";
+import { loadWorkspace, withRangeFallback } from "../workspace";
 
 export const metadata = { title: "Overview" };
 
@@ -53,15 +52,9 @@ export default async function OverviewPage({
   const baseUrl = `${env().appUrl}/api/v1`;
   const path = `/w/${slug}`;
 
-  let rangeError: string | null = null;
-  let data: Overview;
-  try {
-    data = await loadOverview(db, ctx.tenant.id, parseRange(await searchParams));
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code !== "invalid_request") throw err;
-    rangeError = err.message;
-    data = await loadOverview(db, ctx.tenant.id, { range: "7d" });
-  }
+  const { result: data, rangeError } = await withRangeFallback(parseRange(await searchParams), (r) =>
+    loadOverview(db, ctx.tenant.id, r),
+  );
   const [latest, keys] = await Promise.all([requestLog(db, ctx.tenant.id, { limit: 5 }), listApiKeys(ctx)]);
   const canManageKeys = hasRole(ctx, "admin");
   const { kpis, range } = data;
@@ -75,11 +68,7 @@ export default async function OverviewPage({
       />
       <div className="space-y-6">
         <RangePicker path={path} range={range} />
-        {rangeError ? (
-          <p className="text-sm text-danger" data-testid="form-error">
-            {rangeError} Showing the last 7 days.
-          </p>
-        ) : null}
+        <RangeFallbackNote message={rangeError} />
 
         <dl className="grid grid-cols-2 gap-3 lg:grid-cols-3" data-testid="overview-kpis">
           <Kpi label="Balance" value={formatMoney(data.balanceMicros)} testId="kpi-balance" />

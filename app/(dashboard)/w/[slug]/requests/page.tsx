@@ -8,15 +8,13 @@ import { reportFilterOptions } from "@/lib/reports/options";
 import { param, parseStatusClass, queryString, type SearchParams } from "@/lib/reports/params";
 import { dayStart } from "@/lib/reports/range";
 import { requestLog, type StatusClass } from "@/lib/reports/requests";
-import { reportingZone } from "@/lib/reports/zone";
 import { Card, CardBody, PageHeader } from "@/components/ui/card";
 import { buttonClass } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
-import { inputClass } from "@/components/ui/field";
 import { FilterSelect } from "@/components/reports/filter-select";
 import { FirstRequest } from "@/components/reports/first-request";
+import { DayInput } from "@/components/reports/range-picker";
 import { RequestTable } from "@/components/reports/request-table";
-import { loadWorkspace } from "../workspace";
+import { loadReportingZone, loadWorkspace } from "../workspace";
 
 export const metadata = { title: "Requests" };
 
@@ -42,11 +40,7 @@ export default async function RequestsPage({
   const sp = await searchParams;
   const { ctx } = await loadWorkspace(slug);
   const db = await getDb();
-  const tenant = await db.tenant.findUniqueOrThrow({
-    where: { id: ctx.tenant.id },
-    select: { timeZone: true },
-  });
-  const timeZone = reportingZone(tenant.timeZone);
+  const timeZone = await loadReportingZone(ctx.tenant.id);
   const path = `/w/${slug}/requests`;
 
   const model = param(sp, "model");
@@ -92,19 +86,8 @@ export default async function RequestsPage({
             value={status}
             options={Object.entries(STATUS_LABELS).map(([id, name]) => ({ id, name }))}
           />
-          <label className="text-xs text-muted">
-            From
-            <input
-              type="date"
-              name="from"
-              defaultValue={fromDay}
-              className={cn(inputClass, "mt-1 h-8 w-36")}
-            />
-          </label>
-          <label className="text-xs text-muted">
-            To
-            <input type="date" name="to" defaultValue={toDay} className={cn(inputClass, "mt-1 h-8 w-36")} />
-          </label>
+          <DayInput label="From" name="from" defaultValue={fromDay} className="mt-1" />
+          <DayInput label="To" name="to" defaultValue={toDay} className="mt-1" />
           <button type="submit" className={buttonClass("secondary", "sm")}>
             Filter
           </button>

@@ -3,7 +3,6 @@
 import Link from "next/link";
 import { env } from "@/lib/env";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { hasRole } from "@/lib/tenancy/context";
 import { reportFilterOptions } from "@/lib/reports/options";
 import {
@@ -19,10 +18,10 @@ import { buttonClass } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { FilterSelect } from "@/components/reports/filter-select";
 import { FirstRequest } from "@/components/reports/first-request";
-import { RangePicker } from "@/components/reports/range-picker";
+import { RangeFallbackNote, RangePicker } from "@/components/reports/range-picker";
 import { TableScroll, Td, Th } from "@/components/reports/table";
 import { formatCount, formatMoney } from "@/components/reports/format";
-import { loadWorkspace } from "../workspace";
+import { loadWorkspace, withRangeFallback } from "../workspace";
 
 export const metadata = { title: "Usage" };
 
@@ -49,17 +48,13 @@ export default async function UsagePage({
   const groupBy = parseGroupBy(sp);
   const filters = parseUsageFilters(sp);
 
-  let rangeError: string | null = null;
-  let report: UsageReport;
-  let range = parseRange(sp);
-  try {
-    report = await usageReport(db, ctx.tenant.id, { range, groupBy, filters });
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code !== "invalid_request") throw err;
-    rangeError = err.message;
-    range = { range: "7d" };
-    report = await usageReport(db, ctx.tenant.id, { range, groupBy, filters });
-  }
+  const {
+    result: report,
+    range,
+    rangeError,
+  } = await withRangeFallback(parseRange(sp), (r) =>
+    usageReport(db, ctx.tenant.id, { range: r, groupBy, filters }),
+  );
   const options = await reportFilterOptions(db, ctx.tenant.id);
 
   const rangeParams = { range: range.range, from: range.from, to: range.to };
@@ -74,11 +69,7 @@ export default async function UsagePage({
       />
       <div className="space-y-6">
         <RangePicker path={path} range={report.range} keep={{ groupBy, ...filterParams }} />
-        {rangeError ? (
-          <p className="text-sm text-danger" data-testid="form-error">
-            {rangeError} Showing the last 7 days.
-          </p>
-        ) : null}
+        <RangeFallbackNote message={rangeError} />
 
         <Card>
           <CardHeader

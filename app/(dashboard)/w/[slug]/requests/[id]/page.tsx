@@ -5,14 +5,13 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { requestDetail, type RequestDetail } from "@/lib/reports/requests";
-import { reportingZone } from "@/lib/reports/zone";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/code-block";
 import { StatusBadge } from "@/components/reports/request-table";
 import { TableScroll, Td, Th } from "@/components/reports/table";
 import { formatCount, formatMoney, formatMs, formatTimeInZone } from "@/components/reports/format";
-import { loadWorkspace } from "../../workspace";
+import { loadReportingZone, loadWorkspace } from "../../workspace";
 
 export const metadata = { title: "Request" };
 
@@ -24,11 +23,7 @@ export default async function RequestDetailPage({
   const { slug, id } = await params;
   const { ctx } = await loadWorkspace(slug);
   const db = await getDb();
-  const tenant = await db.tenant.findUniqueOrThrow({
-    where: { id: ctx.tenant.id },
-    select: { timeZone: true },
-  });
-  const timeZone = reportingZone(tenant.timeZone);
+  const timeZone = await loadReportingZone(ctx.tenant.id);
   let r: RequestDetail;
   try {
     r = await requestDetail(db, ctx.tenant.id, id);
