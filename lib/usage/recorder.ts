@@ -251,6 +251,16 @@ interface BatchResult {
 
 const ROLLUP_KEY = `"tenantId", "hour", "apiKeyId", "modelId", "requestedModel", "providerId", "deploymentId"`;
 
+/** Stores the opted-in request and response bodies of the records inserted (only in batches that carry any). */
+const BODIES_CTE = `bodies AS (
+       INSERT INTO "RequestBody" ("requestId", "tenantId", "request", "response", "expiresAt")
+       SELECT r->>'id', r->>'tenantId', (r->'body'->'request')::jsonb, (r->'body'->'response')::jsonb,
+              (r->'body'->>'expiresAt')::timestamptz AT TIME ZONE 'UTC'
+         FROM json_array_elements($1::json) r
+        WHERE json_typeof(r->'body') = 'object' AND r->>'id' IN (SELECT "id" FROM ins)
+       ON CONFLICT ("requestId") DO NOTHING
+     ),`;
+
 /**
  * One statement per batch, so the usage records, the ledger, the credit leases and the rollups can never
  * disagree: it inserts the records (skipping ids already there, so a retry after an ambiguous failure cannot
@@ -294,14 +304,7 @@ async function insertBatch(db: Db, batch: UsageRecordInput[], instanceId: string
          FROM charged c WHERE t."id" = c."tenantId"
        RETURNING t."id" AS "tenantId", t."balanceMicros", t."autoTopUpEnabled", t."autoTopUpThresholdMicros",
                  c."tenantId" IN (SELECT "tenantId" FROM lease) AS leased
-     ), bodies AS (
-       INSERT INTO "RequestBody" ("requestId", "tenantId", "request", "response", "expiresAt")
-       SELECT r->>'id', r->>'tenantId', (r->'body'->'request')::jsonb, (r->'body'->'response')::jsonb,
-              (r->'body'->>'expiresAt')::timestamptz AT TIME ZONE 'UTC'
-         FROM json_array_elements($1::json) r
-        WHERE json_typeof(r->'body') = 'object' AND r->>'id' IN (SELECT "id" FROM ins)
-       ON CONFLICT ("requestId") DO NOTHING
-     ), roll AS (
+     ), ${batch.some((r) => r.body) ? BODIES_CTE : ""} roll AS (
        INSERT INTO "UsageRollup" (${ROLLUP_KEY}, ${sums})
        SELECT "tenantId", date_trunc('hour', "createdAt"), COALESCE("apiKeyId", ''), COALESCE("modelId", ''),
               "requestedModel", COALESCE("providerId", ''), COALESCE("deploymentId", ''),
