@@ -31,6 +31,7 @@ import {
   sleep,
   startFakeUpstream,
   STREAM_COUNT,
+  BENCH_CREDIT_USD,
   UPSTREAM_MODEL,
 } from "./bench/common";
 import { runRequests, runStreams, type RunOptions, type RunResult, type StreamRunResult } from "./bench/load";
@@ -204,6 +205,19 @@ async function main(): Promise<number> {
     ),
   ) as { key: string };
   const apiKey = created.key;
+  await runCommand(
+    tsx,
+    [
+      "scripts/cli.ts",
+      "credit",
+      "grant",
+      "--workspace",
+      user.workspace.slug,
+      "--usd",
+      String(BENCH_CREDIT_USD),
+    ],
+    { env: cliEnv },
+  );
 
   await waitHealthy(`${fakeOrigin}/health`, fake, 30_000, { what: "the fake upstream" });
 
@@ -354,14 +368,22 @@ async function main(): Promise<number> {
   log("\nStopping the app ...");
   const appExit = await stopChild(app, 20_000);
   let usageRecords: number | null = null;
+  let chargedMicros: bigint | null = null;
+  let ledger = "not checked";
   try {
     const { PGlite } = await import("@electric-sql/pglite");
     const db = new PGlite(path.join(dataDir, "pglite"));
-    const r = await db.query<{ n: number }>(`select count(*)::int as n from "UsageRecord"`);
+    const r = await db.query<{ n: number; charged: string | null }>(
+      `select count(*)::int as n, sum("costMicros")::text as charged from "UsageRecord"`,
+    );
     usageRecords = r.rows[0]?.n ?? null;
+    chargedMicros = BigInt(r.rows[0]?.charged ?? 0);
     await db.close();
+    // Balances = ledger entries, reserved = leases (none left after a clean stop), usage entries = records.
+    await runCommand(tsx, ["scripts/cli.ts", "ledger", "check"], { env: cliEnv });
+    ledger = "consistent";
   } catch (err) {
-    log(`  could not count usage records: ${(err as Error).message}`);
+    ledger = `FAILED: ${(err as Error).message}`;
   }
   await stopChild(fake);
 
@@ -465,7 +487,7 @@ async function main(): Promise<number> {
   log(`  peak (VmHWM) over the run ${fmt(mb(end.hwmKb), 1)} MB; at the end ${fmt(mb(end.rssKb), 1)} MB`);
   log(
     `\nUsage records: ${usageRecords ?? "n/a"} in the database for ${relayResponses} relay responses ` +
-      `(app exit code ${appExit})`,
+      `(app exit code ${appExit}); charged ${chargedMicros === null ? "n/a" : `$${(Number(chargedMicros) / 1e6).toFixed(6)}`}; ledger ${ledger}`,
   );
 
   type Check = { name: string; measured: string; target: string; pass: boolean };
@@ -511,6 +533,12 @@ async function main(): Promise<number> {
       measured: String(totalErrors),
       target: "0",
       pass: totalErrors === 0,
+    },
+    {
+      name: "Every response billed; ledger consistent",
+      measured: `${usageRecords ?? "n/a"} of ${relayResponses}; ${ledger === "consistent" ? "ok" : "FAILED"}`,
+      target: "all; ok",
+      pass: usageRecords === relayResponses && ledger === "consistent" && (chargedMicros ?? 0n) > 0n,
     },
   ];
   log("\nTargets (DESIGN.md)" + (args.profile ? "  [app under --cpu-prof: figures are pessimistic]" : ""));
@@ -578,7 +606,12 @@ async function main(): Promise<number> {
           hwmMb: mb(end.hwmKb),
           endRssMb: mb(end.rssKb),
         },
-        usage: { records: usageRecords, relayResponses },
+        usage: {
+          records: usageRecords,
+          relayResponses,
+          chargedMicros: chargedMicros?.toString() ?? null,
+          ledger,
+        },
         profile,
         durationSec: (Date.now() - t0) / 1000,
       },

@@ -9,6 +9,10 @@ export const UPSTREAM_MODEL = "gpt-fake";
 export const FAKE_API_KEY = "sk-fake-bench";
 export const PROMPT = "Say hello in one short sentence.";
 export const STREAM_COUNT = 20;
+/** USD per million tokens for the bench deployment. */
+export const BENCH_PRICES = { input: "0.15", output: "0.60" };
+/** Credit granted to the bench workspace: far more than a run spends, so no request is refused for credit. */
+export const BENCH_CREDIT_USD = 10_000;
 
 export const log = (s = "") => console.log(s);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,7 +44,8 @@ export function chatTarget(
 
 /**
  * Starts the fake upstream (scripts/fake-upstream.ts) on a free port, optionally pinned to `cpus`, and writes
- * `configFile`: one provider pointing at it and MODEL deployed on it. Wait for `${origin}/health` before use.
+ * `configFile`: one provider pointing at it and MODEL deployed on it at BENCH_PRICES. Wait for
+ * `${origin}/health` before use.
  */
 export async function startFakeUpstream(
   env: NodeJS.ProcessEnv,
@@ -60,7 +65,14 @@ export async function startFakeUpstream(
     JSON.stringify(
       {
         providers: [{ name: "fake", protocol: "openai", baseUrl: `${origin}/v1`, apiKey: FAKE_API_KEY }],
-        models: [{ name: MODEL, deployments: [{ provider: "fake", upstreamModel: UPSTREAM_MODEL }] }],
+        // Priced like a small current model, so every request takes the billed path it takes in production:
+        // a credit hold, a charge and a ledger entry written with its usage record.
+        models: [
+          {
+            name: MODEL,
+            deployments: [{ provider: "fake", upstreamModel: UPSTREAM_MODEL, prices: BENCH_PRICES }],
+          },
+        ],
       },
       null,
       2,

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { checkLedger, formatUsd } from "@/lib/billing/ledger";
 import { createSoakDatabase, deleteRedisKeys, REDIS, seedWorkspaces, type SoakDatabase } from "../soak/setup";
 import {
   chatTarget,
@@ -168,6 +169,8 @@ export async function benchInstances(opts: {
     const exits: Array<number | null> = [];
     for (const a of apps) exits.push(await stopChild(a.child, 30_000));
     const usageRecords = await db.prisma.usageRecord.count();
+    const charged = await db.prisma.usageRecord.aggregate({ _sum: { costMicros: true } });
+    const ledgerMismatches = await checkLedger(db.prisma);
     await stopChild(fake);
 
     const loadEnd = os.loadavg();
@@ -218,7 +221,8 @@ export async function benchInstances(opts: {
       `\nMemory (RSS after warm-up -> end): ${apps.map((a, i) => `${a.name} ${fmt(idleMb[i]!, 0)} -> ${fmt(endMb[i]!, 0)} MB`).join(", ")}`,
     );
     log(
-      `Usage records: ${usageRecords} in PostgreSQL for ${responses} relay responses (exit codes ${exits.join(", ")})`,
+      `Usage records: ${usageRecords} in PostgreSQL for ${responses} relay responses (exit codes ${exits.join(", ")}); ` +
+        `charged ${formatUsd(charged._sum.costMicros ?? 0n, 6)}; ledger ${ledgerMismatches.length ? `FAILED for ${ledgerMismatches.length} workspace(s)` : "consistent"}`,
     );
     log(
       `Load average at start ${opts.loadAvgAtStart.map((l) => l.toFixed(2)).join(" ")}, at end ${loadEnd.map((l) => l.toFixed(2)).join(" ")} ` +
@@ -246,17 +250,21 @@ export async function benchInstances(opts: {
           totalRps,
           streams: streams.result.map((r, i) => ({ instance: apps[i]!.name, ...r, cpu: streams.cpu[i] })),
           memoryMb: { afterWarmup: idleMb, end: endMb },
-          usage: { records: usageRecords, responses },
+          usage: { records: usageRecords, responses, ledgerMismatches: ledgerMismatches.length },
         },
         null,
         2,
       ),
     );
     log(`Wrote ${path.relative(opts.root, outFile)}`);
-    const ok = errors === 0 && usageRecords === responses && exits.every((e) => e === 0);
+    const ok =
+      errors === 0 &&
+      usageRecords === responses &&
+      ledgerMismatches.length === 0 &&
+      exits.every((e) => e === 0);
     if (!ok)
       log(
-        `\nFAIL: ${errors} errors, ${usageRecords} records for ${responses} responses, exits ${exits.join(", ")}`,
+        `\nFAIL: ${errors} errors, ${usageRecords} records for ${responses} responses, ${ledgerMismatches.length} ledger mismatches, exits ${exits.join(", ")}`,
       );
     return ok ? 0 : 1;
   } finally {
