@@ -67,6 +67,8 @@ interface TenantCredit {
 
 const MARGIN_MS = 5_000;
 const REFUSAL_MEMORY_MS = 1_000;
+/** Lease acquisitions one hold may wait through before giving up with a 503 (a burst needs a handful). */
+const MAX_LEASE_ROUNDS = 20;
 
 export class CreditHold {
   private settled = false;
@@ -119,22 +121,19 @@ export class CreditBook {
     const s = this.state(tenantId);
     s.lastActive = this.now();
     if (amount <= 0n) return new CreditHold(this, tenantId, 0n);
-    if (this.fits(s, amount)) return this.take(s, tenantId, amount);
-    if (s.refusedAt > this.now() - REFUSAL_MEMORY_MS && amount >= s.refusedNeed) throw insufficient(amount);
-
-    // Share an acquisition already under way, then run our own if still short.
-    if (s.acquiring) {
-      await s.acquiring;
+    // Lease until the hold fits. A burst of holds shares each acquisition, and the holds that resume first may
+    // use up its grant; the rest lease again (the chunk doubles each time, so a burst needs few rounds). Only
+    // the database refusing a lease, for this amount or a smaller one, makes a 402.
+    for (let round = 0; round < MAX_LEASE_ROUNDS; round++) {
       if (this.fits(s, amount)) return this.take(s, tenantId, amount);
+      if (s.refusedAt > this.now() - REFUSAL_MEMORY_MS && amount >= s.refusedNeed) throw insufficient(amount);
+      s.acquiring ??= this.acquire(tenantId, s, amount).finally(() => {
+        s.acquiring = null;
+      });
+      await s.acquiring;
     }
-    s.acquiring ??= this.acquire(tenantId, s, amount).finally(() => {
-      s.acquiring = null;
-    });
-    await s.acquiring;
     if (this.fits(s, amount)) return this.take(s, tenantId, amount);
-    s.refusedAt = this.now();
-    s.refusedNeed = amount;
-    throw insufficient(amount);
+    throw new AppError("service_unavailable", "Credit is being leased for many requests at once; please retry.");
   }
 
   /** A top-up or grant arrived (this or another instance): forget remembered refusals for the workspace. */
@@ -244,7 +243,12 @@ export class CreditBook {
       throw new AppError("service_unavailable", "Credit could not be checked right now; please retry.");
     }
     const row = rows[0];
-    if (!row) return; // not enough unreserved credit: hold() refuses
+    if (!row) {
+      // Not enough unreserved credit for this hold: hold() refuses it, and for a moment any hold as large.
+      s.refusedAt = this.now();
+      s.refusedNeed = amount;
+      return;
+    }
     const grant = BigInt(row.grant);
     // A fresh row means the old lease was reclaimed while we were away: our local figure is stale.
     s.granted = row.inserted ? BigInt(row.amount) : s.granted + grant;
