@@ -133,7 +133,10 @@ export class CreditBook {
       await s.acquiring;
     }
     if (this.fits(s, amount)) return this.take(s, tenantId, amount);
-    throw new AppError("service_unavailable", "Credit is being leased for many requests at once; please retry.");
+    throw new AppError(
+      "service_unavailable",
+      "Credit is being leased for many requests at once; please retry.",
+    );
   }
 
   /** A top-up or grant arrived (this or another instance): forget remembered refusals for the workspace. */

@@ -12,7 +12,12 @@ describeEachDatabase("credit book", (getDb) => {
   async function workspaceWith(creditMicros: bigint, tag: string) {
     const db = getDb().prisma;
     const { tenant } = await createTeam(db, tag);
-    await postEntry(db, { tenantId: tenant.id, kind: "topup", amountMicros: creditMicros, description: "test" });
+    await postEntry(db, {
+      tenantId: tenant.id,
+      kind: "topup",
+      amountMicros: creditMicros,
+      description: "test",
+    });
     return tenant.id;
   }
 
@@ -22,7 +27,9 @@ describeEachDatabase("credit book", (getDb) => {
     const book = new CreditBook({ getDb: () => db, minLeaseMicros: 1_000n });
     const outcomes = await Promise.allSettled(Array.from({ length: 300 }, () => book.hold(tenantId, 100n)));
     const refused = outcomes.filter((o) => o.status === "rejected");
-    expect(refused.map((o) => ((o as PromiseRejectedResult).reason as Error).message).slice(0, 1)).toEqual([]);
+    expect(refused.map((o) => ((o as PromiseRejectedResult).reason as Error).message).slice(0, 1)).toEqual(
+      [],
+    );
     for (const o of outcomes) if (o.status === "fulfilled") o.value.settle(0n);
     expect(book.snapshot(tenantId)).toMatchObject({ held: 0n, pending: 0n });
     await book.close();
