@@ -2,8 +2,17 @@
 // The relay (`/api/v1/*`) is answered by the gateway core before Next's router, with node streams end to end;
 // every other request goes to Next (pages, server actions, route handlers). See docs in lib/gateway/index.ts.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { closeDb, configuredTarget, describeTarget, getDb, getDbState, type Db } from "@/lib/db/client";
+import {
+  closeDb,
+  configuredTarget,
+  describeTarget,
+  getDb,
+  getDbState,
+  runPgliteOnThread,
+  type Db,
+} from "@/lib/db/client";
 import { holdDatabase } from "@/lib/db/lock";
+import { PgliteThread } from "@/lib/db/pglite-thread";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env, resetEnvCache } from "@/lib/env";
 import { createGateway, getProcessKeyCache, isGatewayPath } from "@/lib/gateway";
@@ -61,6 +70,14 @@ async function main(): Promise<void> {
 
   const target = configuredTarget();
   holdDatabase(target);
+  // The embedded database runs on its own thread: the bundled worker next to dist/server.mjs, or under tsx.
+  if (e.PGLITE_THREAD) {
+    const bundled = import.meta.url.endsWith(".mjs");
+    const file = bundled
+      ? { url: new URL("./pglite-worker.mjs", import.meta.url) }
+      : { url: new URL("./lib/db/pglite-thread-worker.ts", import.meta.url), typescript: true };
+    runPgliteOnThread((dir) => PgliteThread.start(dir, file));
+  }
   const applied = await applyMigrations((await getDbState()).factory);
   if (applied.length > 0) log.info(`applied ${applied.length} migration(s)`, { migrations: applied });
   else log.info("database schema is up to date");

@@ -47,6 +47,14 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  /**
+   * The app server runs the embedded PGlite database on a worker thread, so its statements do not stall the relay
+   * (lib/db/pglite-thread.ts); "0" or "false" runs it on the main thread. No effect with DATABASE_URL.
+   */
+  PGLITE_THREAD: z
+    .string()
+    .optional()
+    .transform((v) => v !== "0" && v !== "false"),
   /** Providers and models config file (YAML or JSON); default ./switchyard.config.{yaml,yml,json} if present. */
   SWITCHYARD_CONFIG: optional,
   /** Largest accepted request body on the relay, bytes. */

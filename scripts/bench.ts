@@ -8,6 +8,8 @@
 //   - a table, bench-results/bench-<timestamp>.json, and PASS/MISS against the targets.
 // --profile runs the app under `node --cpu-prof` and prints where its CPU went (figures are then slower).
 // --scale multiplies every phase's duration (default 1; the whole run takes about two minutes).
+// --app-cpus LIST pins the app to other cores than "0", e.g. "0,1" to let the embedded database's worker thread
+// (PGLITE_THREAD) use the load side's core too; the per-core figure then divides by the app's whole CPU use.
 // --keep keeps the temporary DATA_DIR. --server PATH benches another bundle of server.ts (default dist/server.mjs).
 // --instances 2: two app processes on PostgreSQL + Redis behind an even split of the clients; per-instance and
 // total throughput (scripts/bench/multi.ts).
@@ -57,6 +59,7 @@ const ROOT = process.cwd();
 const { values: args } = parseArgs({
   options: {
     profile: { type: "boolean", default: false },
+    "app-cpus": { type: "string", default: "0" },
     scale: { type: "string", default: "1" },
     keep: { type: "boolean", default: false },
     server: { type: "string", default: "dist/server.mjs" },
@@ -168,7 +171,7 @@ async function main(): Promise<number> {
   } else {
     log(`warning: ${hasTaskset() ? `only ${cpus} CPU(s)` : "taskset not found"}: processes are not pinned`);
   }
-  const appCpu = pin ? "0" : null;
+  const appCpu = pin ? args["app-cpus"]! : null;
   const sideCpu = pin ? "1" : null;
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
@@ -235,7 +238,7 @@ async function main(): Promise<number> {
     },
     cpus: appCpu,
   });
-  log(`Starting the app on ${appOrigin} (pid ${app.pid}${pin ? ", core 0" : ""}) ...`);
+  log(`Starting the app on ${appOrigin} (pid ${app.pid}${pin ? `, core(s) ${appCpu}` : ""}) ...`);
   await waitHealthy(`${appOrigin}/api/health`, app, 120_000, { what: "the app" });
   log(`Ready after ${((Date.now() - t0) / 1000).toFixed(1)} s of setup.\n`);
 

@@ -1,11 +1,13 @@
-// Bundles server.ts into dist/server.mjs for `npm start` (plain Node, no tsx). Our own code (the @/ alias, the
+// Bundles server.ts into dist/server.mjs for `npm start` (plain Node, no tsx), and the embedded database's worker
+// thread (lib/db/pglite-thread-worker.ts) into dist/pglite-worker.mjs beside it. Our own code (the @/ alias, the
 // generated Prisma client's .ts imports) is bundled; every npm package stays external and loads from
 // node_modules at run time, as Next itself does.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["server.ts"],
-  outfile: "dist/server.mjs",
+  entryPoints: { server: "server.ts", "pglite-worker": "lib/db/pglite-thread-worker.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -15,4 +17,4 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
-console.log("built dist/server.mjs");
+console.log("built dist/server.mjs and dist/pglite-worker.mjs");

@@ -22,10 +22,28 @@ interface DbState {
   factory: SqlMigrationAwareDriverAdapterFactory;
   prisma: PrismaClient;
   pglite?: PGlite;
+  thread?: DatabaseThread;
 }
 
 const KEY = Symbol.for("switchyard.db");
-type GlobalWithDb = typeof globalThis & { [KEY]?: Promise<DbState> };
+const THREAD_KEY = Symbol.for("switchyard.db.pgliteThread");
+type GlobalWithDb = typeof globalThis & { [KEY]?: Promise<DbState>; [THREAD_KEY]?: StartDatabaseThread };
+
+/** The embedded database opened on another thread (lib/db/pglite-thread.ts), as a Prisma adapter factory. */
+export interface DatabaseThread {
+  factory(): SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+type StartDatabaseThread = (dir: string) => Promise<DatabaseThread>;
+
+/**
+ * The app server runs its embedded PGlite database on a worker thread, so statements do not stall the relay's
+ * event loop: it registers how to start one here before the first getDb(). (Passed in rather than imported, so
+ * Next's bundler never sees the worker.) Elsewhere (the CLI, tests, scripts) PGlite runs on the calling thread.
+ */
+export function runPgliteOnThread(start: StartDatabaseThread): void {
+  (globalThis as GlobalWithDb)[THREAD_KEY] = start;
+}
 
 export function configuredTarget(): DatabaseTarget {
   const e = env();
@@ -50,15 +68,21 @@ export async function openPglite(dir: string): Promise<PGlite> {
 /** A fresh client on a given target: tests and scripts use this; the app uses getDbState(). */
 export async function connectDatabase(target: DatabaseTarget): Promise<DbState> {
   let pglite: PGlite | undefined;
+  let thread: DatabaseThread | undefined;
   let factory: SqlMigrationAwareDriverAdapterFactory;
+  const startThread = (globalThis as GlobalWithDb)[THREAD_KEY];
   if (target.kind === "postgres") {
     factory = postgresAdapterFactory(target.url);
+  } else if (target.kind === "pglite" && startThread) {
+    mkdirSync(path.dirname(target.dir), { recursive: true });
+    thread = await startThread(target.dir);
+    factory = thread.factory();
   } else {
     pglite = target.kind === "pglite" ? await openPglite(target.dir) : target.pglite;
     factory = pgliteAdapterFactory(pglite);
   }
   const prisma = new PrismaClient({ adapter: factory });
-  return { target, factory, prisma, pglite };
+  return { target, factory, prisma, pglite, thread };
 }
 
 /** The process-wide database. */
@@ -85,4 +109,5 @@ export async function closeDb(): Promise<void> {
   if (!s) return;
   await s.prisma.$disconnect();
   await s.pglite?.close();
+  await s.thread?.close();
 }
