@@ -70,6 +70,9 @@ export class PgliteThread {
         else fail(rebuild(reply.error));
       });
       worker.once("error", fail);
+      worker.once("exit", (code) =>
+        fail(new Error(`the database thread exited (code ${code}) before opening`)),
+      );
     });
     return new PgliteThread(worker, info);
   }
