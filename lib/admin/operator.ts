@@ -23,7 +23,8 @@ export async function getOperatorCtxForUser(db: Db, userId: string): Promise<Ope
   return { db, user: { id: user.id, email: user.email } };
 }
 
-export async function isPlatformAdmin(db: Db, userId: string): Promise<boolean> {
+export async function isPlatformAdmin(db: Db, userId: string | null | undefined): Promise<boolean> {
+  if (!userId) return false;
   const user = await db.user.findUnique({ where: { id: userId }, select: { isPlatformAdmin: true } });
   return user?.isPlatformAdmin === true;
 }

@@ -6,6 +6,7 @@
 //    catalog at once; other instances pick it up on their next background refresh (a few seconds);
 //  - health is this instance's view: latency and error rates are per instance; circuit states and cooldowns are
 //    shared when the store is Redis.
+import { isPlatformAdmin } from "@/lib/admin/operator";
 import { recordAudit } from "@/lib/audit";
 import type { PriceSet } from "@/lib/billing/price-data";
 import type { Db } from "@/lib/db/client";
@@ -70,10 +71,11 @@ function excludedBy(region: string | null, noDataRetention: boolean, c: Workspac
   return null;
 }
 
-export async function isPlatformAdmin(db: Db, userId: string | null | undefined): Promise<boolean> {
-  if (!userId) return false;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { isPlatformAdmin: true } });
-  return user?.isPlatformAdmin === true;
+/** Enabling and disabling deployments is for platform admins (403 for anyone else). */
+export async function assertMayToggleDeployments(db: Db, userId: string | null | undefined): Promise<void> {
+  if (!(await isPlatformAdmin(db, userId))) {
+    throw new AppError("permission_denied", "Only the platform operator can enable or disable deployments.");
+  }
 }
 
 /** The process's catalog snapshot, or one loaded now (outside the server: tests, scripts). */
@@ -201,9 +203,7 @@ export async function setDeploymentEnabled(
   deploymentId: string,
   enabled: boolean,
 ): Promise<{ id: string; enabled: boolean }> {
-  if (!(await isPlatformAdmin(db, actor.userId))) {
-    throw new AppError("permission_denied", "Only the platform operator can enable or disable deployments.");
-  }
+  await assertMayToggleDeployments(db, actor.userId);
   const before = await db.deployment.findUnique({
     where: { id: deploymentId },
     select: { id: true, enabled: true, upstreamModel: true, provider: { select: { name: true } } },
