@@ -5,7 +5,7 @@
 import { getDb } from "@/lib/db/client";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { log } from "@/lib/observability/log";
-import { getTenantCtx, type TenantCtx } from "@/lib/tenancy/context";
+import { getTenantCtx, requireRole, type Role, type TenantCtx } from "@/lib/tenancy/context";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { readJsonBody } from "./parse-json";
 
@@ -31,7 +31,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** JSON with BigInt values (money columns) as strings. */
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(data ?? { ok: true }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  const text = JSON.stringify(data ?? { ok: true }, (_k, v: unknown) =>
+    typeof v === "bigint" ? v.toString() : v,
+  );
   return new Response(text, {
     status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
@@ -104,9 +106,14 @@ export function withSession<P extends Params = Params>(handler: (args: SessionAr
   };
 }
 
-/** A signed-in member of the workspace named by the `slug` route parameter (404 for anyone else). */
+/**
+ * A signed-in member of the workspace named by the `slug` route parameter (404 for anyone else). With `access`,
+ * the member's role is checked next, before the body is read, so a member without the role gets 403 whatever
+ * they send (the lib function the handler calls checks it again: it is also called from the CLI).
+ */
 export function withWorkspace<P extends Params & { slug: string } = { slug: string }>(
   handler: (args: WorkspaceArgs<P>) => Promise<unknown>,
+  access?: { role: Role; action: string },
 ) {
   return async (req: Request, route: RouteContext<P>): Promise<Response> => {
     try {
@@ -114,6 +121,7 @@ export function withWorkspace<P extends Params & { slug: string } = { slug: stri
       const user = await requireUser();
       const params = await route.params;
       const ctx = await getTenantCtx(await getDb(), user.id, params.slug);
+      if (access) requireRole(ctx, access.role, access.action);
       const body = await readJsonBody(req);
       return toResponse(await handler({ req, params, body, user, ctx }));
     } catch (err) {

@@ -10,10 +10,13 @@ const Rename = z.object({ name: WorkspaceName });
 
 export const GET = withWorkspace(async ({ ctx }) => ({ workspace: ctx.tenant, role: ctx.role }));
 
-export const PATCH = withWorkspace(async ({ ctx, body }) => {
-  const t = await renameWorkspace(ctx, Rename.parse(body).name);
-  return { workspace: { id: t.id, slug: t.slug, name: t.name } };
-});
+export const PATCH = withWorkspace(
+  async ({ ctx, body }) => {
+    const t = await renameWorkspace(ctx, Rename.parse(body).name);
+    return { workspace: { id: t.id, slug: t.slug, name: t.name } };
+  },
+  { role: "admin", action: "rename the workspace" },
+);
 
 export const DELETE = withWorkspace(async ({ ctx, body }) => {
   const hashes = await deleteWorkspace(ctx, String(asObject(body).confirm ?? ""));

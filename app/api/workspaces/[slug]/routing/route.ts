@@ -13,9 +13,12 @@ import { getStore } from "@/lib/store";
 
 export const GET = withWorkspace(async ({ ctx }) => describeWorkspaceRouting(ctx));
 
-export const PUT = withWorkspace(async ({ ctx, body }) => {
-  const { policy, note } = SavePolicyRequest.parse(body);
-  const issues = checkPolicyEdit(ctx, policy);
-  if (issues.length) return json(invalidPolicyBody(issues), 400);
-  return saveWorkspacePolicy(ctx, policy, note, getStore());
-});
+export const PUT = withWorkspace(
+  async ({ ctx, body }) => {
+    const { policy, note } = SavePolicyRequest.parse(body);
+    const issues = checkPolicyEdit(ctx, policy);
+    if (issues.length) return json(invalidPolicyBody(issues), 400);
+    return saveWorkspacePolicy(ctx, policy, note, getStore());
+  },
+  { role: "admin", action: "change the routing policy" },
+);

@@ -6,11 +6,14 @@ import { withWorkspace } from "@/lib/http/with-session";
 
 const AutoTopUpInput = z.object({ enabled: z.boolean(), thresholdUsd: UsdAmount, amountUsd: UsdAmount });
 
-export const PUT = withWorkspace(async ({ ctx, body }) => {
-  const input = AutoTopUpInput.parse(body);
-  return setAutoTopUp(ctx.db, ctx, {
-    enabled: input.enabled,
-    thresholdMicros: input.thresholdUsd,
-    amountMicros: input.amountUsd,
-  });
-});
+export const PUT = withWorkspace(
+  async ({ ctx, body }) => {
+    const input = AutoTopUpInput.parse(body);
+    return setAutoTopUp(ctx.db, ctx, {
+      enabled: input.enabled,
+      thresholdMicros: input.thresholdUsd,
+      amountMicros: input.amountUsd,
+    });
+  },
+  { role: "owner", action: "change auto top-up" },
+);

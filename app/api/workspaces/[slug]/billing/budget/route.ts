@@ -10,11 +10,14 @@ const BudgetInput = z.object({
   alertWebhookUrl: z.string().max(2000).nullable().default(null),
 });
 
-export const PUT = withWorkspace(async ({ ctx, body }) => {
-  const input = BudgetInput.parse(body);
-  return setBudget(ctx.db, ctx, {
-    monthlyBudgetMicros: input.monthlyBudgetUsd,
-    hardLimit: input.hardLimit,
-    alertWebhookUrl: input.alertWebhookUrl,
-  });
-});
+export const PUT = withWorkspace(
+  async ({ ctx, body }) => {
+    const input = BudgetInput.parse(body);
+    return setBudget(ctx.db, ctx, {
+      monthlyBudgetMicros: input.monthlyBudgetUsd,
+      hardLimit: input.hardLimit,
+      alertWebhookUrl: input.alertWebhookUrl,
+    });
+  },
+  { role: "admin", action: "change the budget" },
+);

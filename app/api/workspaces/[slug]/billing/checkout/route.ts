@@ -6,7 +6,10 @@ import { withWorkspace } from "@/lib/http/with-session";
 
 const CheckoutInput = z.object({ amountUsd: UsdAmount });
 
-export const POST = withWorkspace(async ({ ctx, body }) => {
-  const { url } = await createCheckout(ctx.db, ctx, { amountMicros: CheckoutInput.parse(body).amountUsd });
-  return { url };
-});
+export const POST = withWorkspace(
+  async ({ ctx, body }) => {
+    const { url } = await createCheckout(ctx.db, ctx, { amountMicros: CheckoutInput.parse(body).amountUsd });
+    return { url };
+  },
+  { role: "owner", action: "buy credit" },
+);

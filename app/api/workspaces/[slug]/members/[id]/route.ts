@@ -5,10 +5,13 @@ import { changeMemberRole, removeMember } from "@/lib/tenancy/members";
 
 const ChangeRole = z.object({ role: z.string({ message: "Role is required." }) });
 
-export const PATCH = withWorkspace<{ slug: string; id: string }>(async ({ ctx, params, body }) => {
-  const m = await changeMemberRole(ctx, params.id, ChangeRole.parse(body).role);
-  return { member: { id: m.id, role: m.role } };
-});
+export const PATCH = withWorkspace<{ slug: string; id: string }>(
+  async ({ ctx, params, body }) => {
+    const m = await changeMemberRole(ctx, params.id, ChangeRole.parse(body).role);
+    return { member: { id: m.id, role: m.role } };
+  },
+  { role: "admin", action: "manage members" },
+);
 
 export const DELETE = withWorkspace<{ slug: string; id: string }>(async ({ ctx, params }) => {
   await removeMember(ctx, params.id);

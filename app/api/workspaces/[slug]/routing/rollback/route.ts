@@ -4,6 +4,7 @@ import { rollbackWorkspacePolicy } from "@/lib/routing/policies";
 import { withWorkspace } from "@/lib/http/with-session";
 import { getStore } from "@/lib/store";
 
-export const POST = withWorkspace(async ({ ctx, body }) =>
-  rollbackWorkspacePolicy(ctx, RollbackRequest.parse(body).version, getStore()),
+export const POST = withWorkspace(
+  async ({ ctx, body }) => rollbackWorkspacePolicy(ctx, RollbackRequest.parse(body).version, getStore()),
+  { role: "admin", action: "change the routing policy" },
 );
